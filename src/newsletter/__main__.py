@@ -1,0 +1,5 @@
+"""Allow `python -m newsletter`."""
+
+from newsletter.cli import run
+
+run()

@@ -1,0 +1,181 @@
+"""Build one issue, top to bottom: settings, issue, images, HTML, text, message, files."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from newsletter import images, layout, markdown, output, render, transforms
+from newsletter.config import Settings, find_config, is_merge_tag, load_settings
+from newsletter.errors import InputError, Problem, display_path
+from newsletter.issue_file import SourceIssue, read_issue
+from newsletter.mail import build_message
+from newsletter.transforms import merge_tags
+
+GMAIL_CLIP_BYTES = 102_000
+HTML_WARN_BYTES = 80_000
+STYLE_LIMIT_BYTES = 16_000
+# Invisible characters after the preheader keep the body's first words out of the inbox line.
+PREHEADER_PADDING = "\u034f\u00a0" * 120
+FONTS = {
+    "sans": "-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    "serif": "Georgia, 'Times New Roman', Times, serif",
+}
+TEXT_DIRECTION = {"ar": "rtl", "fa": "rtl", "he": "rtl", "ur": "rtl", "ps": "rtl"}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A gallery photo as the template places it."""
+
+    photo: Any
+    src: str
+    width: int  # CSS pixels on a desktop
+    height: int
+
+
+@dataclass
+class Build:
+    """Everything one build made, in memory."""
+
+    source: SourceIssue
+    mjml: str
+    html: str
+    text: str
+    eml: bytes
+    renditions: list[images.Rendition]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def stem(self) -> str:
+        """The name of the output folder."""
+        return self.source.stem
+
+    def report(self) -> dict[str, Any]:
+        """What `report.json` says: sizes, images, warnings."""
+        return {
+            "issue": display_path(self.source.path),
+            "html_bytes": len(self.html.encode()),
+            "text_bytes": len(self.text.encode()),
+            "eml_bytes": len(self.eml),
+            "images": [
+                {"file": f"images/{r.name}", "bytes": len(r.data), "width": r.width,
+                 "height": r.height}
+                for r in self.renditions
+            ],
+            "image_bytes": sum(len(r.data) for r in self.renditions),
+            "warnings": self.warnings,
+        }
+
+    def files(self) -> dict[str, bytes]:
+        """The output folder's contents."""
+        files = {
+            "index.html": self.html.encode(),
+            "index.txt": self.text.encode(),
+            "message.eml": self.eml,
+        }
+        files.update({f"images/{r.name}": r.data for r in self.renditions})
+        files["report.json"] = (json.dumps(self.report(), indent=2) + "\n").encode()
+        return files
+
+
+def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]:
+    """Load the settings that apply to `issue_path`, and the folder they live in."""
+    found = config or find_config(issue_path.parent) or find_config(Path.cwd())
+    if found is None:
+        where = display_path(issue_path.parent)
+        raise InputError([Problem(display_path(issue_path), None, None,
+                                  f"no newsletter.toml in {where} or above it (or pass --config)")])
+    return load_settings(found), found.parent
+
+
+def build_issue(issue_path: Path, *, config: Path | None = None,
+                cache_dir: Path | None = None) -> Build:
+    """Build `issue_path` in memory; raise InputError listing every problem found."""
+    settings, root = settings_for(issue_path, config)
+    source = read_issue(issue_path)
+    issue = source.issue
+
+    slots = layout.gallery_slots(len(issue.lead.gallery))
+    jobs = [(source.photo_path(s.index), 2 * s.width) for s in slots]
+    results = images.render_all(jobs, cache_dir)
+    problems = [
+        source.smap.problem(("lead", "gallery", i, "photo"), f"{r}: {issue.lead.gallery[i].photo}")
+        for i, r in enumerate(results) if isinstance(r, images.ImageProblem)
+    ]
+    if problems:
+        raise InputError(problems)
+    renditions = [r for r in results if isinstance(r, images.Rendition)]
+
+    base = _format(settings.links.image_base_url, source.stem) or "images/"
+    base = base if base.endswith("/") else base + "/"
+    pictures = [_picture(p, r, s, base) for p, r, s in zip(issue.lead.gallery, renditions, slots,
+                                                           strict=True)]
+    rows = [[p for p, s in zip(pictures, slots, strict=True) if s.row == row]
+            for row in sorted({s.row for s in slots})]
+
+    unsubscribe = settings.links.unsubscribe
+    placeholders = {}
+    unsubscribe_href = unsubscribe
+    if unsubscribe and is_merge_tag(unsubscribe):
+        unsubscribe_href = merge_tags.placeholder(0)
+        placeholders[unsubscribe_href] = unsubscribe
+    context = {
+        "issue": issue,
+        "settings": settings,
+        "colours": settings.colours,
+        "fonts": FONTS,
+        "lang": issue.language,
+        "dir": TEXT_DIRECTION.get(issue.language, "ltr"),
+        "body_width": layout.BODY_WIDTH,
+        "gutter": layout.GUTTER,
+        "pair_padding": layout.PAIR_PADDING,
+        "gallery_rows": rows,
+        "web_url": _format(settings.links.web, source.stem),
+        "preheader_padding": PREHEADER_PADDING,
+        "unsubscribe_href": unsubscribe_href,
+    }
+    env = render.environment(root / settings.templates)
+    mjml = render.render_template(
+        env, render.HTML_TEMPLATE, {**context, "body_html": Markup(markdown.to_html(issue.lead.body))}
+    )
+    html = transforms.run(render.compile_mjml(mjml), placeholders)
+    text = render.render_template(
+        env.overlay(autoescape=False), render.TEXT_TEMPLATE,
+        {**context, "unsubscribe_href": unsubscribe, "body_text": markdown.to_text(issue.lead.body)},
+    )
+    message = build_message(subject=issue.subject_line, html=html, text=text, settings=settings,
+                            unsubscribe=unsubscribe)
+    return Build(source, mjml, html, text, message.as_bytes(), renditions,
+                 _size_warnings(html))
+
+
+def write_build(build: Build, out_dir: Path) -> Path:
+    """Write the build to `out_dir/<issue-stem>/` atomically; return that folder."""
+    target = out_dir / build.stem
+    output.write_folder(target, build.files())
+    return target
+
+
+def _format(template: str | None, stem: str) -> str | None:
+    return template.replace("{issue}", stem) if template else None
+
+
+def _picture(photo: Any, rendition: images.Rendition, slot: layout.Slot, base: str) -> Picture:
+    width = min(slot.width, rendition.width)  # never shown wider than its pixels
+    height = round(rendition.height * width / rendition.width)
+    return Picture(photo, base + rendition.name, width, height)
+
+
+def _size_warnings(html: str) -> list[str]:
+    size = len(html.encode())
+    warnings = []
+    if size >= GMAIL_CLIP_BYTES:
+        warnings.append(f"HTML is {size:,} bytes: Gmail clips messages over about 102,000")
+    elif size >= HTML_WARN_BYTES:
+        warnings.append(f"HTML is {size:,} bytes: close to Gmail's clipping point (102,000)")
+    return warnings

@@ -1,0 +1,141 @@
+"""The desk's settings, `newsletter.toml`: brand, sender, footer, addresses, colours."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from newsletter.errors import InputError, Problem, display_path
+from newsletter.load import SourceMap
+from newsletter.model import Email, Text, Url, check_web_url
+from newsletter.validate import validate
+
+CONFIG_NAME = "newsletter.toml"
+
+# Placeholders that mailing services replace per subscriber; they must pass through untouched.
+_MERGE_TAG = re.compile(
+    r"^(\*\|[A-Z0-9_:]+\|\*"  # Mailchimp: *|UNSUB|*
+    r"|\{\{\s*[A-Za-z_][\w.]*\s*\}\}"  # Liquid / Handlebars: {{ unsubscribe_url }}
+    r"|\{\{\{\s*[A-Za-z_][\w.]*\s*\}\}\}"  # triple-stash: {{{unsubscribe}}}
+    r"|%[A-Za-z_][\w]*%"  # %unsubscribe_url%
+    r"|\[[A-Za-z_][\w]*\]"  # [unsubscribe]
+    r"|<%[A-Za-z_ ]+%>)$"  # <%asm_group_unsubscribe_raw_url%>
+)
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def is_merge_tag(value: str) -> bool:
+    """True when `value` is a mailing service's placeholder rather than an address."""
+    return bool(_MERGE_TAG.match(value))
+
+
+def _check_unsubscribe(value: str) -> str:
+    if is_merge_tag(value) or value.lower().startswith("mailto:"):
+        return value
+    try:
+        return check_web_url(value)
+    except ValueError:
+        raise ValueError(
+            f"not a web address, mailto: address or merge tag such as *|UNSUB|*: {value!r}"
+        ) from None
+
+
+def _check_colour(value: str) -> str:
+    if not _HEX.match(value):
+        raise ValueError(f"expected a colour like #1a1a1a, got {value!r}")
+    return value.lower()
+
+
+Colour = Annotated[str, AfterValidator(_check_colour)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sender(_Strict):
+    """Who the e-mail is from, and the postal address the law asks for in the footer."""
+
+    name: Text = "Central Asia Desk"
+    address: Email = "newsletter@example.org"
+    postal_address: Text = "Postal address not configured"
+
+
+class Links(_Strict):
+    """Addresses the e-mail links to."""
+
+    unsubscribe: Annotated[str, StringConstraints(strip_whitespace=True),
+                           AfterValidator(_check_unsubscribe)] | None = None
+    web: Url | None = Field(
+        default=None, description="Web copy of an issue; {issue} is replaced by the file's stem."
+    )
+    image_base_url: Url | None = Field(
+        default=None, description="Where images/ will be hosted; makes <img src> absolute."
+    )
+
+
+class Colours(_Strict):
+    """The palette; text on background and links on background must stay readable."""
+
+    text: Colour = "#1f2328"
+    muted: Colour = "#57606a"
+    background: Colour = "#ffffff"
+    page: Colour = "#eef0f2"
+    link: Colour = "#0b57a4"
+    brand: Colour = "#8a1c1c"
+
+
+class Settings(_Strict):
+    """Everything in `newsletter.toml`."""
+
+    name: Text = "Central Asia Weekly"
+    tagline: Text | None = None
+    templates: Text = "templates"
+    sender: Sender = Sender()
+    links: Links = Links()
+    colours: Colours = Colours()
+
+
+def find_config(start: Path) -> Path | None:
+    """Find `newsletter.toml` in `start` or the nearest folder above it."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the settings file; raise InputError with every problem located."""
+    display = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(display, None, None, f"cannot read settings: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(found.group(1)) if found else None
+        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        raise InputError([Problem(display, line, None, f"invalid TOML: {message}")]) from None
+    return validate(Settings, data, _toml_lines(text, display))
+
+
+def _toml_lines(text: str, display: str) -> SourceMap:
+    """Locate each `key =` line under its `[table]`; enough for settings' flat tables."""
+    smap = SourceMap(display)
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([A-Za-z0-9_.\s-]+)\]\s*(#.*)?$", line)
+        if header:
+            table = tuple(part.strip() for part in header.group(1).split("."))
+            smap.lines[table] = number
+            continue
+        key = re.match(r"^\s*([A-Za-z0-9_-]+)\s*=", line)
+        if key:
+            smap.lines[(*table, key.group(1))] = number
+    return smap

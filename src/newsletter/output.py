@@ -1,0 +1,83 @@
+"""Write a build folder atomically: readers see the old output or the new, never a mix."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
+    """Replace the folder `target` with one holding `files` (relative path -> bytes).
+
+    Everything is written into a temporary folder beside `target` first, then swapped in with
+    one rename, so a build that fails or is killed half-way leaves the previous output intact.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        for name, data in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        _fsync_tree(staging)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; the output is meant to be shared
+        _swap_in(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put `staging` where `target` is; the old output, if any, ends up in `staging`."""
+    for _ in range(10):  # another build may create or swap `target` between our calls
+        if _exchange(staging, target):
+            return
+        try:
+            staging.rename(target)  # there was no output yet
+            return
+        except FileNotFoundError:
+            raise
+        except OSError:
+            if _HAVE_EXCHANGE:
+                continue
+        # No atomic exchange on this system: move the old output aside, then rename.
+        with tempfile.TemporaryDirectory(prefix=f".{target.name}.old-", dir=target.parent) as aside:
+            try:
+                target.rename(Path(aside) / "old")
+            except FileNotFoundError:
+                continue
+            staging.rename(target)
+        return
+    raise OSError(f"could not replace {target}: other builds keep changing it")
+
+
+def _load_renameat2() -> Any:
+    libc_name = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(libc_name), "renameat2", None) if libc_name else None
+
+
+_RENAMEAT2 = _load_renameat2()
+_HAVE_EXCHANGE = _RENAMEAT2 is not None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step with Linux's renameat2(RENAME_EXCHANGE), where it exists."""
+    if _RENAMEAT2 is None:
+        return False
+    flags = _RENAME_EXCHANGE
+    return bool(_RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), flags) == 0)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as f:
+                os.fsync(f.fileno())

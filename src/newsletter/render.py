@@ -1,0 +1,83 @@
+"""Templates to text: Jinja2 renders MJML and plain text from the issue; mjml-python compiles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import textwrap
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import mjml
+
+from newsletter.errors import InputError, Problem, display_path
+
+HTML_TEMPLATE = "email.mjml.j2"
+TEXT_TEMPLATE = "email.txt.j2"
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    """A Jinja2 environment that escapes everything in MJML and fails on any unknown name."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=lambda name: bool(name and name.endswith((".mjml.j2", ".html.j2"))),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters["long_date"] = long_date
+    env.filters["wrap"] = wrap
+    return env
+
+
+def wrap(text: str, width: int = 76, indent: str = "", first: str | None = None) -> str:
+    """Fold text at `width` columns without ever breaking a word or an address."""
+    return textwrap.fill(
+        " ".join(str(text).split()), width=width,
+        initial_indent=indent if first is None else first, subsequent_indent=indent,
+        break_long_words=False, break_on_hyphens=False,
+    )
+
+
+def long_date(value: dt.date) -> str:
+    """Format a date as the desk writes it: 31 July 2012."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template; a mistake in it becomes `templates/x.j2:LINE: message`."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = display_path(Path(exc.filename)) if exc.filename else name
+        raise InputError([Problem(where, exc.lineno, None, exc.message or "syntax error")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise InputError([Problem(name, None, None, f"template not found: {exc.name}")]) from None
+    except jinja2.TemplateError as exc:
+        file, line = _template_frame(env)
+        raise InputError([Problem(file or name, line, None, str(exc))]) from None
+
+
+def _template_frame(env: jinja2.Environment) -> tuple[str | None, int | None]:
+    """The innermost template file and line of the exception being handled."""
+    loader = env.loader
+    roots = [Path(p).resolve() for p in getattr(loader, "searchpath", [])]
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(sys.exc_info()[2]):
+        path = Path(frame.filename).resolve()
+        if any(path.is_relative_to(root) for root in roots):
+            found = (display_path(path), frame.lineno)
+    return found
+
+
+def compile_mjml(source: str) -> str:
+    """Compile MJML to HTML with mjml-python (MRML); no web fonts are pulled in."""
+    try:
+        return mjml.mjml2html(source, fonts={})
+    except Exception as exc:  # MRML raises plain exceptions with its parser's message
+        raise InputError([Problem(HTML_TEMPLATE, None, None, f"MJML error: {exc}")]) from None
