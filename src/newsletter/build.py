@@ -21,9 +21,10 @@ HTML_WARN_BYTES = 80_000
 STYLE_LIMIT_BYTES = 16_000
 # Invisible characters after the preheader keep the body's first words out of the inbox line.
 PREHEADER_PADDING = "\u034f\u00a0" * 120
+# Trusted constants, marked safe: inside <style> an escaped quote (&#39;) would stay escaped.
 FONTS = {
-    "sans": "-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
-    "serif": "Georgia, 'Times New Roman', Times, serif",
+    "sans": Markup("-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"),
+    "serif": Markup("Georgia, 'Times New Roman', Times, serif"),
 }
 TEXT_DIRECTION = {"ar": "rtl", "fa": "rtl", "he": "rtl", "ur": "rtl", "ps": "rtl"}
 
@@ -63,8 +64,12 @@ class Build:
             "text_bytes": len(self.text.encode()),
             "eml_bytes": len(self.eml),
             "images": [
-                {"file": f"images/{r.name}", "bytes": len(r.data), "width": r.width,
-                 "height": r.height}
+                {
+                    "file": f"images/{r.name}",
+                    "bytes": len(r.data),
+                    "width": r.width,
+                    "height": r.height,
+                }
                 for r in self.renditions
             ],
             "image_bytes": sum(len(r.data) for r in self.renditions),
@@ -88,13 +93,22 @@ def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]
     found = config or find_config(issue_path.parent) or find_config(Path.cwd())
     if found is None:
         where = display_path(issue_path.parent)
-        raise InputError([Problem(display_path(issue_path), None, None,
-                                  f"no newsletter.toml in {where} or above it (or pass --config)")])
+        raise InputError(
+            [
+                Problem(
+                    display_path(issue_path),
+                    None,
+                    None,
+                    f"no newsletter.toml in {where} or above it (or pass --config)",
+                )
+            ]
+        )
     return load_settings(found), found.parent
 
 
-def build_issue(issue_path: Path, *, config: Path | None = None,
-                cache_dir: Path | None = None) -> Build:
+def build_issue(
+    issue_path: Path, *, config: Path | None = None, cache_dir: Path | None = None
+) -> Build:
     """Build `issue_path` in memory; raise InputError listing every problem found."""
     settings, root = settings_for(issue_path, config)
     source = read_issue(issue_path)
@@ -105,7 +119,8 @@ def build_issue(issue_path: Path, *, config: Path | None = None,
     results = images.render_all(jobs, cache_dir)
     problems = [
         source.smap.problem(("lead", "gallery", i, "photo"), f"{r}: {issue.lead.gallery[i].photo}")
-        for i, r in enumerate(results) if isinstance(r, images.ImageProblem)
+        for i, r in enumerate(results)
+        if isinstance(r, images.ImageProblem)
     ]
     if problems:
         raise InputError(problems)
@@ -113,10 +128,14 @@ def build_issue(issue_path: Path, *, config: Path | None = None,
 
     base = _format(settings.links.image_base_url, source.stem) or "images/"
     base = base if base.endswith("/") else base + "/"
-    pictures = [_picture(p, r, s, base) for p, r, s in zip(issue.lead.gallery, renditions, slots,
-                                                           strict=True)]
-    rows = [[p for p, s in zip(pictures, slots, strict=True) if s.row == row]
-            for row in sorted({s.row for s in slots})]
+    pictures = [
+        _picture(p, r, s, base)
+        for p, r, s in zip(issue.lead.gallery, renditions, slots, strict=True)
+    ]
+    rows = [
+        [p for p, s in zip(pictures, slots, strict=True) if s.row == row]
+        for row in sorted({s.row for s in slots})
+    ]
 
     unsubscribe = settings.links.unsubscribe
     placeholders = {}
@@ -139,19 +158,21 @@ def build_issue(issue_path: Path, *, config: Path | None = None,
         "preheader_padding": PREHEADER_PADDING,
         "unsubscribe_href": unsubscribe_href,
     }
-    env = render.environment(root / settings.templates)
-    mjml = render.render_template(
-        env, render.HTML_TEMPLATE, {**context, "body_html": Markup(markdown.to_html(issue.lead.body))}
-    )
+    env = render.environment(root / settings.templates, cache_dir)
+    # markdown.to_html escapes raw HTML and drops unsafe links, so its output is safe markup.
+    body_html = Markup(markdown.to_html(issue.lead.body))  # noqa: S704
+    mjml = render.render_template(env, render.HTML_TEMPLATE, {**context, "body_html": body_html})
     html = transforms.run(render.compile_mjml(mjml), placeholders)
+    body_text = markdown.to_text(issue.lead.body)
     text = render.render_template(
-        env.overlay(autoescape=False), render.TEXT_TEMPLATE,
-        {**context, "unsubscribe_href": unsubscribe, "body_text": markdown.to_text(issue.lead.body)},
+        env,
+        render.TEXT_TEMPLATE,
+        {**context, "unsubscribe_href": unsubscribe, "body_text": body_text},
     )
-    message = build_message(subject=issue.subject_line, html=html, text=text, settings=settings,
-                            unsubscribe=unsubscribe)
-    return Build(source, mjml, html, text, message.as_bytes(), renditions,
-                 _size_warnings(html))
+    message = build_message(
+        subject=issue.subject_line, html=html, text=text, settings=settings, unsubscribe=unsubscribe
+    )
+    return Build(source, mjml, html, text, message.as_bytes(), renditions, _size_warnings(html))
 
 
 def write_build(build: Build, out_dir: Path) -> Path:

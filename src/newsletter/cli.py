@@ -18,7 +18,8 @@ _issue_paths = click.argument(
     "issues", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
 )
 _config = click.option(
-    "--config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Settings file (default: the newsletter.toml nearest the issue file).",
 )
 
@@ -31,8 +32,13 @@ def main() -> None:
 
 @main.command()
 @_issue_paths
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
-              show_default=True, help="Folder to write <issue-stem>/ into.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("build"),
+    show_default=True,
+    help="Folder to write <issue-stem>/ into.",
+)
 @_config
 def build(issues: tuple[Path, ...], out: Path, config: Path | None) -> None:
     """Build each ISSUE into OUT/<issue-stem>/: HTML, text, .eml, images, report."""
@@ -74,8 +80,11 @@ def _print_summary(folder: Path, report: dict[str, object], seconds: float) -> N
     images = report["images"]
     assert isinstance(images, list)
     click.echo(f"built {folder}/ in {seconds:.2f} s")
-    for name, key in (("index.html", "html_bytes"), ("index.txt", "text_bytes"),
-                      ("message.eml", "eml_bytes")):
+    for name, key in (
+        ("index.html", "html_bytes"),
+        ("index.txt", "text_bytes"),
+        ("message.eml", "eml_bytes"),
+    ):
         click.echo(f"  {name:<12} {report[key]:>10,} bytes")
     click.echo(f"  {'images/':<12} {report['image_bytes']:>10,} bytes in {len(images)} files")
     click.echo(f"  {'report.json':<12}")

@@ -68,8 +68,10 @@ class Sender(_Strict):
 class Links(_Strict):
     """Addresses the e-mail links to."""
 
-    unsubscribe: Annotated[str, StringConstraints(strip_whitespace=True),
-                           AfterValidator(_check_unsubscribe)] | None = None
+    unsubscribe: (
+        Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_unsubscribe)]
+        | None
+    ) = None
     web: Url | None = Field(
         default=None, description="Web copy of an issue; {issue} is replaced by the file's stem."
     )

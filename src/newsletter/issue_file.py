@@ -69,8 +69,13 @@ def _file_problems(data: Any, folder: Path, smap: SourceMap) -> list[Problem]:
         loc = ("lead", "gallery", index, "photo")
         photo = photo.strip()
         if photo.lower().startswith(("http://", "https://")):
-            problems.append(smap.problem(loc, "photos at web addresses are not supported yet; "
-                                              "put the file beside the issue file"))
+            problems.append(
+                smap.problem(
+                    loc,
+                    "photos at web addresses are not supported yet; "
+                    "put the file beside the issue file",
+                )
+            )
             continue
         target = (folder / photo).resolve()
         if not target.is_relative_to(root):
@@ -90,7 +95,11 @@ def _body_problems(data: Any, smap: SourceMap) -> list[Problem]:
     loc = ("lead", "body")
     first = (smap.line(loc) or 0) + (1 if loc in smap.block_scalars else 0)
     return [
-        Problem(smap.file, first + offset, "lead.body",
-                f"link not allowed: {href!r} (only http://, https:// and mailto: links)")
+        Problem(
+            smap.file,
+            first + offset,
+            "lead.body",
+            f"link not allowed: {href!r} (only http://, https:// and mailto: links)",
+        )
         for offset, href in markdown.bad_links(body)
     ]

@@ -60,14 +60,14 @@ def dotted(loc: Loc) -> str:
 class _NoAliasLoader(yaml.SafeLoader):
     """A safe loader that refuses anchors and aliases instead of expanding them."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem="anchors and aliases (& and *) are not allowed; write the value out",
                 problem_mark=event.start_mark,
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
@@ -84,10 +84,16 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        bad_line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            [Problem(display, line, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
-                     "save the file as UTF-8")]
+            [
+                Problem(
+                    display,
+                    bad_line,
+                    None,
+                    f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+                )
+            ]
         ) from None
     if not text.strip():
         raise InputError([Problem(display, None, None, "file is empty")])
@@ -101,6 +107,8 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         what = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            what += f" ({exc.context}, line {exc.context_mark.line + 1})"
         raise InputError([Problem(display, line, None, f"invalid YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(display, None, None, f"invalid YAML: {exc}")]) from None
@@ -128,8 +136,7 @@ def _construct(
             problems.append(smap.problem(loc, f"YAML tag {node.tag!r} is not allowed"))
             return None
         return [
-            _construct(loader, item, (*loc, i), smap, problems)
-            for i, item in enumerate(node.value)
+            _construct(loader, item, (*loc, i), smap, problems) for i, item in enumerate(node.value)
         ]
     assert isinstance(node, MappingNode)
     if node.tag != "tag:yaml.org,2002:map":
@@ -145,8 +152,12 @@ def _construct(
         key = key_node.value
         if key in first_line:
             problems.append(
-                Problem(smap.file, key_line, _child(loc, key),
-                        f"duplicate key (first given at line {first_line[key]})")
+                Problem(
+                    smap.file,
+                    key_line,
+                    _child(loc, key),
+                    f"duplicate key (first given at line {first_line[key]})",
+                )
             )
             continue
         first_line[key] = key_line

@@ -12,8 +12,9 @@ from newsletter.config import Settings
 _MAX_LINE = 998  # bytes a line, RFC 5322
 
 
-def build_message(*, subject: str, html: str, text: str, settings: Settings,
-                  unsubscribe: str | None) -> EmailMessage:
+def build_message(
+    *, subject: str, html: str, text: str, settings: Settings, unsubscribe: str | None
+) -> EmailMessage:
     """Assemble the message a mailing service (or `newsletter send`) can deliver as it is."""
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["Subject"] = subject

@@ -111,9 +111,12 @@ def _wrap(text: str, width: int, lead: str, bullet: str) -> str:
     for part in text.split("\n"):
         lines.append(
             textwrap.fill(
-                part, width=width, initial_indent=lead + bullet,
+                part,
+                width=width,
+                initial_indent=lead + bullet,
                 subsequent_indent=lead + " " * len(bullet),
-                break_long_words=False, break_on_hyphens=False,
+                break_long_words=False,
+                break_on_hyphens=False,
             )
         )
     return "\n".join(lines)

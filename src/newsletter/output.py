@@ -29,7 +29,8 @@ def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         _fsync_tree(staging)
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; the output is meant to be shared
+        # mkdtemp makes the folder private; a build folder is read like any other.
+        staging.chmod(0o755)
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

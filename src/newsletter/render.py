@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 import textwrap
@@ -18,11 +19,26 @@ HTML_TEMPLATE = "email.mjml.j2"
 TEXT_TEMPLATE = "email.txt.j2"
 
 
-def environment(templates: Path) -> jinja2.Environment:
-    """A Jinja2 environment that escapes everything in MJML and fails on any unknown name."""
+def environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment that escapes everything in MJML and fails on any unknown name.
+
+    With `cache_dir`, compiled templates are kept there for the next process.
+    """
+    bytecode_cache = None
+    if cache_dir is not None:
+        with contextlib.suppress(OSError):
+            (cache_dir / "templates").mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "templates"))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
-        autoescape=lambda name: bool(name and name.endswith((".mjml.j2", ".html.j2"))),
+        bytecode_cache=bytecode_cache,
+        # Escape everything but the plain-text part (which is not HTML).
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("mjml.j2", "html.j2"),
+            disabled_extensions=("txt.j2",),
+            default_for_string=True,
+            default=True,
+        ),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
@@ -38,9 +54,12 @@ def environment(templates: Path) -> jinja2.Environment:
 def wrap(text: str, width: int = 76, indent: str = "", first: str | None = None) -> str:
     """Fold text at `width` columns without ever breaking a word or an address."""
     return textwrap.fill(
-        " ".join(str(text).split()), width=width,
-        initial_indent=indent if first is None else first, subsequent_indent=indent,
-        break_long_words=False, break_on_hyphens=False,
+        " ".join(str(text).split()),
+        width=width,
+        initial_indent=indent if first is None else first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
 
 
@@ -55,7 +74,8 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = display_path(Path(exc.filename)) if exc.filename else name
-        raise InputError([Problem(where, exc.lineno, None, exc.message or "syntax error")]) from None
+        message = exc.message or "syntax error"
+        raise InputError([Problem(where, exc.lineno, None, message)]) from None
     except jinja2.TemplateNotFound as exc:
         raise InputError([Problem(name, None, None, f"template not found: {exc.name}")]) from None
     except jinja2.TemplateError as exc:

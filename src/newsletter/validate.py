@@ -67,9 +67,16 @@ def _problem(model: type[BaseModel], err: Any, smap: SourceMap) -> Problem:
 
 def _wanted_type(kind: str) -> type:
     return {
-        "string_type": str, "int_type": int, "int_parsing": int, "int_from_float": int,
-        "float_type": float, "bool_type": bool, "list_type": list, "model_type": dict,
-        "dict_type": dict, "model_attributes_type": dict,
+        "string_type": str,
+        "int_type": int,
+        "int_parsing": int,
+        "int_from_float": int,
+        "float_type": float,
+        "bool_type": bool,
+        "list_type": list,
+        "model_type": dict,
+        "dict_type": dict,
+        "model_attributes_type": dict,
     }.get(kind, object)
 
 

@@ -1,0 +1,104 @@
+"""Shared fixtures: the repository, a built sample issue, golden files, a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from newsletter.build import Build, build_issue
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2012-07-31-khorog.yaml"
+CONFIG = ROOT / "newsletter.toml"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# Flags for a headless Chromium on a machine without a display or network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test session starts with its own empty image cache."""
+    old = os.environ.get("NEWSLETTER_CACHE_DIR")
+    os.environ["NEWSLETTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("NEWSLETTER_CACHE_DIR", None)
+    else:
+        os.environ["NEWSLETTER_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def sample_build() -> Build:
+    """The sample issue, built once for the session."""
+    return build_issue(SAMPLE, config=CONFIG, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]))
+
+
+@pytest.fixture(scope="session")
+def sample_out(sample_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample issue's output folder, as `newsletter build` writes it."""
+    from newsletter.build import write_build
+
+    return write_build(sample_build, tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch copy of the desk's folder (settings, templates, photos) as the working dir."""
+    shutil.copy(CONFIG, tmp_path / "newsletter.toml")
+    shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "issues").mkdir()
+    shutil.copytree(ROOT / "issues" / "photos", tmp_path / "issues" / "photos")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """A real headless Chromium (Debian's), driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME, or rewrite it under --update-golden."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, text: str) -> None:
+        path = ROOT / "tests" / "golden" / name
+        if update:
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {path.name}: run pytest --update-golden"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, (
+            f"{name} differs from its golden file; review the diff, then run pytest --update-golden"
+        )
+
+    return check

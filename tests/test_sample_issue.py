@@ -1,0 +1,155 @@
+"""The sample issue, built as a subscriber's mail client will receive it."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import json
+import re
+from email.message import EmailMessage
+from pathlib import Path
+
+from lxml import html as lxml_html
+from PIL import Image
+
+from newsletter.build import Build
+
+from .conftest import SAMPLE
+
+CAPTIONS = [
+    "Wreckage of a building in Khorog destroyed in fighting between government forces and rebels.",
+    "Public meeting outside local government building in Khorog.",
+    "Another gathering, this time near Khorog University.",
+    "Khorog residents are returning to the streets now that a ceasefire is holding.",
+    "A residential block pockmarked with bullet-holes.",
+    "A burnt-out minibus in an otherwise peaceful scene.",
+    "Another building, this one a cafe, bearing the scars of fighting.",
+    "A local resident's van destroyed in the fighting.",
+    "This part of Tajikistan is unused to scenes of unrest, let alone extreme violence.",
+]
+STORIES = [
+    "Violence has dealt a blow to all that has been achieved since the end of civil war.",
+    "Media rights activists question wisdom of getting security agency to scour internet for "
+    "hate speech.",
+    "News of local politician's killing followed by internet blocks.",
+]
+
+
+def visible_text(html: str) -> str:
+    """The document's text as a reader sees it, whitespace folded."""
+    tree = lxml_html.fromstring(html)
+    for element in tree.xpath("//style|//title"):
+        element.drop_tree()
+    return " ".join(tree.text_content().split())
+
+
+def test_html_has_every_caption_the_body_and_the_other_stories(sample_build: Build) -> None:
+    text = visible_text(sample_build.html)
+    for caption in CAPTIONS:
+        assert caption in text
+    assert "Khorog, the main town in Badakhshan region of southeast Tajikistan" in text
+    assert "testament to the ferocity of the fighting." in text
+    for summary in STORIES:
+        assert summary in text
+    assert text.count("(Photo: IWPR)") == 9
+
+
+def test_html_is_small_enough_for_gmail(sample_build: Build) -> None:
+    assert len(sample_build.html.encode()) < 80_000
+    styles = re.findall(r"<style\b[^>]*>(.*?)</style>", sample_build.html, re.S)
+    assert sum(len(s.encode()) for s in styles) < 16_000
+
+
+def test_html_language_headings_and_images(sample_build: Build) -> None:
+    tree = lxml_html.fromstring(sample_build.html)
+    assert sample_build.html.startswith("<!doctype html>")
+    assert tree.get("lang") == "en" and tree.get("dir") == "ltr"
+    assert len(tree.xpath("//h1")) == 1
+    assert tree.xpath("//h1")[0].text_content() == "Tajikistan: Khorog Hard Hit by Gunbattles"
+    images = tree.xpath("//img")
+    assert len(images) == 9
+    for img, caption in zip(images, CAPTIONS, strict=True):
+        assert img.get("alt") == caption
+        assert re.fullmatch(r"[1-9]\d*", img.get("width")), img.get("width")
+        assert re.fullmatch(r"[1-9]\d*", img.get("height")), img.get("height")
+        assert "height:auto" in img.get("style").replace(" ", "")
+    for table in tree.xpath("//table"):
+        assert table.get("role") == "presentation"
+
+
+def test_images_are_sized_stripped_and_named_by_content(sample_out: Path) -> None:
+    report = json.loads((sample_out / "report.json").read_text())
+    files = sorted((sample_out / "images").iterdir())
+    assert len(files) == 9 == len(report["images"])
+    for entry in report["images"]:
+        path = sample_out / entry["file"]
+        assert re.fullmatch(r"images/[0-9a-f]{20}\.jpg", entry["file"])
+        data = path.read_bytes()
+        assert entry["bytes"] == len(data)
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "JPEG"
+            assert image.size == (entry["width"], entry["height"])
+            assert image.info.get("progressive") or image.info.get("progression")
+            assert not image.getexif(), "EXIF left in an output photo"
+            assert "exif" not in image.info and "icc_profile" not in image.info
+        assert b"Exif" not in data[:4096] and b"GPS" not in data
+    # The full-width photo is 2x its 552 px slot; pairs are 2x 264 px; never upscaled.
+    widths = [entry["width"] for entry in report["images"]]
+    assert widths[0] == 1104
+    assert widths[1:] == [528] * 8
+    # The photo with EXIF orientation 6 (stored landscape) comes out upright (portrait).
+    lamps = report["images"][5]
+    assert lamps["height"] > lamps["width"]
+
+
+def test_plain_text_part(sample_build: Build) -> None:
+    text = sample_build.text
+    lines = text.splitlines()
+    assert all(len(line) <= 76 or line.startswith("http") for line in lines)
+    assert "TAJIKISTAN: KHOROG HARD HIT BY GUNBATTLES" in lines
+    for url in (
+        "https://example.org/news/tajikistan-khorog-hard-hit-by-gunbattles",
+        "https://example.org/news/tajik-rebels-lay-down-arms-in-badakhshan",
+        "https://example.org/news/tajikistan-hard-won-peace-under-strain",
+    ):
+        assert url in lines, f"{url} is not on a line of its own"
+    folded = " ".join(text.split())
+    for caption in CAPTIONS:
+        assert f"{caption} (Photo: IWPR)" in folded
+    assert "feedback.ca@example.org" in folded
+    assert "Unsubscribe: *|UNSUB|*" in lines
+    assert "&amp;" not in text and "&#" not in text and "<p>" not in text
+
+
+def test_message_is_multipart_alternative_text_first(sample_build: Build) -> None:
+    message = email.message_from_bytes(sample_build.eml, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    assert message.get_content_type() == "multipart/alternative"
+    parts = list(message.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
+    assert [p["Content-Transfer-Encoding"] for p in parts] == ["8bit", "8bit"]
+    # SMTP's line ends are CRLF; the parts are otherwise the files, byte for byte.
+    assert parts[1].get_content().replace("\r\n", "\n") == sample_build.html
+    assert parts[0].get_content().replace("\r\n", "\n") == sample_build.text
+    assert message["Subject"] == "Tajikistan: Khorog Hard Hit by Gunbattles"
+    assert message["From"] == "Central Asia Desk <newsletter@example.org>"
+    assert message["Date"] and message["Message-ID"].endswith("@example.org>")
+    # The sample's unsubscribe link is a merge tag, not an https address: no one-click header.
+    assert message["List-Unsubscribe"] is None
+    assert all(len(line) <= 998 for line in sample_build.eml.split(b"\r\n"))
+
+
+def test_report_matches_the_files(sample_out: Path) -> None:
+    report = json.loads((sample_out / "report.json").read_text())
+    assert report["issue"].endswith("2012-07-31-khorog.yaml")
+    assert report["html_bytes"] == (sample_out / "index.html").stat().st_size
+    assert report["text_bytes"] == (sample_out / "index.txt").stat().st_size
+    assert report["eml_bytes"] == (sample_out / "message.eml").stat().st_size
+    assert report["image_bytes"] == sum(i["bytes"] for i in report["images"])
+    assert report["warnings"] == []
+
+
+def test_sample_issue_names_its_schema() -> None:
+    first = SAMPLE.read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=schema.json"
