@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from newsletter import images, layout, markdown, output, render, transforms
@@ -112,67 +113,111 @@ def build_issue(
     """Build `issue_path` in memory; raise InputError listing every problem found."""
     settings, root = settings_for(issue_path, config)
     source = read_issue(issue_path)
-    issue = source.issue
+    renditions = make_images(source, cache_dir)
+    page = Page.make(source, settings, renditions)
+    env = render.environment(root / settings.templates, cache_dir)
+    mjml, html = page.html(env)
+    text = page.text(env)
+    message = build_message(
+        subject=source.issue.subject_line,
+        html=html,
+        text=text,
+        settings=settings,
+        unsubscribe=settings.links.unsubscribe,
+    )
+    return Build(source, mjml, html, text, message.as_bytes(), renditions, _size_warnings(html))
 
-    slots = layout.gallery_slots(len(issue.lead.gallery))
+
+def make_images(source: SourceIssue, cache_dir: Path | None) -> list[images.Rendition]:
+    """Render every gallery photo for its slot; raise InputError naming each bad photo."""
+    gallery = source.issue.lead.gallery
+    slots = layout.gallery_slots(len(gallery))
     jobs = [(source.photo_path(s.index), 2 * s.width) for s in slots]
     results = images.render_all(jobs, cache_dir)
     problems = [
-        source.smap.problem(("lead", "gallery", i, "photo"), f"{r}: {issue.lead.gallery[i].photo}")
+        source.smap.problem(("lead", "gallery", i, "photo"), f"{r}: {gallery[i].photo}")
         for i, r in enumerate(results)
         if isinstance(r, images.ImageProblem)
     ]
     if problems:
         raise InputError(problems)
-    renditions = [r for r in results if isinstance(r, images.Rendition)]
+    return [r for r in results if isinstance(r, images.Rendition)]
 
-    base = _format(settings.links.image_base_url, source.stem) or "images/"
-    base = base if base.endswith("/") else base + "/"
-    pictures = [
-        _picture(p, r, s, base)
-        for p, r, s in zip(issue.lead.gallery, renditions, slots, strict=True)
-    ]
-    rows = [
-        [p for p, s in zip(pictures, slots, strict=True) if s.row == row]
-        for row in sorted({s.row for s in slots})
-    ]
 
-    unsubscribe = settings.links.unsubscribe
-    placeholders = {}
-    unsubscribe_href = unsubscribe
-    if unsubscribe and is_merge_tag(unsubscribe):
-        unsubscribe_href = merge_tags.placeholder(0)
-        placeholders[unsubscribe_href] = unsubscribe
-    context = {
-        "issue": issue,
-        "settings": settings,
-        "colours": settings.colours,
-        "fonts": FONTS,
-        "lang": issue.language,
-        "dir": TEXT_DIRECTION.get(issue.language, "ltr"),
-        "body_width": layout.BODY_WIDTH,
-        "gutter": layout.GUTTER,
-        "pair_padding": layout.PAIR_PADDING,
-        "gallery_rows": rows,
-        "web_url": _format(settings.links.web, source.stem),
-        "preheader_padding": PREHEADER_PADDING,
-        "unsubscribe_href": unsubscribe_href,
-    }
-    env = render.environment(root / settings.templates, cache_dir)
-    # markdown.to_html escapes raw HTML and drops unsafe links, so its output is safe markup.
-    body_html = Markup(markdown.to_html(issue.lead.body))  # noqa: S704
-    mjml = render.render_template(env, render.HTML_TEMPLATE, {**context, "body_html": body_html})
-    html = transforms.run(render.compile_mjml(mjml), placeholders)
-    body_text = markdown.to_text(issue.lead.body)
-    text = render.render_template(
-        env,
-        render.TEXT_TEMPLATE,
-        {**context, "unsubscribe_href": unsubscribe, "body_text": body_text},
-    )
-    message = build_message(
-        subject=issue.subject_line, html=html, text=text, settings=settings, unsubscribe=unsubscribe
-    )
-    return Build(source, mjml, html, text, message.as_bytes(), renditions, _size_warnings(html))
+@dataclass(frozen=True)
+class Page:
+    """What the templates are given, and the merge tags to put back afterwards."""
+
+    context: dict[str, Any]
+    placeholders: dict[str, str]
+
+    @classmethod
+    def make(
+        cls, source: SourceIssue, settings: Settings, renditions: list[images.Rendition]
+    ) -> Page:
+        """Lay out the gallery and gather everything the templates print."""
+        issue = source.issue
+        slots = layout.gallery_slots(len(issue.lead.gallery))
+        base = _format(settings.links.image_base_url, source.stem) or "images/"
+        base = base if base.endswith("/") else base + "/"
+        pictures = [
+            _picture(p, r, s, base)
+            for p, r, s in zip(issue.lead.gallery, renditions, slots, strict=True)
+        ]
+        rows = [
+            [p for p, s in zip(pictures, slots, strict=True) if s.row == row]
+            for row in sorted({s.row for s in slots})
+        ]
+        # HTML parsers would percent-encode a merge tag such as {{ unsubscribe_url }}: the
+        # HTML carries a stand-in until the last step.
+        unsubscribe = settings.links.unsubscribe
+        placeholders = {}
+        if unsubscribe and is_merge_tag(unsubscribe):
+            placeholders[merge_tags.placeholder(0)] = unsubscribe
+        context = {
+            "issue": issue,
+            "settings": settings,
+            "colours": settings.colours,
+            "fonts": FONTS,
+            "lang": issue.language,
+            "dir": TEXT_DIRECTION.get(issue.language, "ltr"),
+            "body_width": layout.BODY_WIDTH,
+            "gutter": layout.GUTTER,
+            "pair_padding": layout.PAIR_PADDING,
+            "gallery_rows": rows,
+            "web_url": _format(settings.links.web, source.stem),
+            "preheader_padding": PREHEADER_PADDING,
+            "unsubscribe_href": next(iter(placeholders), unsubscribe),
+        }
+        return cls(context, placeholders)
+
+    def html(self, env: jinja2.Environment) -> tuple[str, str]:
+        """Render the MJML, compile it and post-process it; return (MJML, final HTML)."""
+        mjml = self.mjml(env)
+        return mjml, transforms.run(render.compile_mjml(mjml), self.placeholders)
+
+    def mjml(self, env: jinja2.Environment) -> str:
+        """Render the MJML template."""
+        body = self.context["issue"].lead.body
+        # markdown.to_html escapes raw HTML and drops unsafe links: its output is safe markup.
+        body_html = Markup(markdown.to_html(body))  # noqa: S704
+        return render.render_template(
+            env, render.HTML_TEMPLATE, {**self.context, "body_html": body_html}
+        )
+
+    def text(self, env: jinja2.Environment) -> str:
+        """Render the plain-text part (merge tags go in as they are: nothing escapes them)."""
+        issue = self.context["issue"]
+        unsubscribe = self.context["settings"].links.unsubscribe
+        return render.render_template(
+            env,
+            render.TEXT_TEMPLATE,
+            {
+                **self.context,
+                "unsubscribe_href": unsubscribe,
+                "body_text": markdown.to_text(issue.lead.body),
+            },
+        )
 
 
 def write_build(build: Build, out_dir: Path) -> Path:

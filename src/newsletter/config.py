@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-
 from newsletter.errors import InputError, Problem, display_path
+from newsletter.fields import Colour, Email, Rule, Text, Url, check_web_url, doc
 from newsletter.load import SourceMap
-from newsletter.model import Email, Text, Url, check_web_url
 from newsletter.validate import validate
 
 CONFIG_NAME = "newsletter.toml"
@@ -25,7 +24,6 @@ _MERGE_TAG = re.compile(
     r"|\[[A-Za-z_][\w]*\]"  # [unsubscribe]
     r"|<%[A-Za-z_ ]+%>)$"  # <%asm_group_unsubscribe_raw_url%>
 )
-_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def is_merge_tag(value: str) -> bool:
@@ -34,6 +32,7 @@ def is_merge_tag(value: str) -> bool:
 
 
 def _check_unsubscribe(value: str) -> str:
+    value = value.strip()
     if is_merge_tag(value) or value.lower().startswith("mailto:"):
         return value
     try:
@@ -44,20 +43,11 @@ def _check_unsubscribe(value: str) -> str:
         ) from None
 
 
-def _check_colour(value: str) -> str:
-    if not _HEX.match(value):
-        raise ValueError(f"expected a colour like #1a1a1a, got {value!r}")
-    return value.lower()
+Unsubscribe = Annotated[str, Rule(_check_unsubscribe)]
 
 
-Colour = Annotated[str, AfterValidator(_check_colour)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Sender(_Strict):
+@dataclass(frozen=True)
+class Sender:
     """Who the e-mail is from, and the postal address the law asks for in the footer."""
 
     name: Text = "Central Asia Desk"
@@ -65,22 +55,23 @@ class Sender(_Strict):
     postal_address: Text = "Postal address not configured"
 
 
-class Links(_Strict):
+@dataclass(frozen=True)
+class Links:
     """Addresses the e-mail links to."""
 
-    unsubscribe: (
-        Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_unsubscribe)]
-        | None
-    ) = None
-    web: Url | None = Field(
-        default=None, description="Web copy of an issue; {issue} is replaced by the file's stem."
+    unsubscribe: Unsubscribe | None = field(
+        default=None, metadata=doc("https://, mailto: or a merge tag such as *|UNSUB|*.")
     )
-    image_base_url: Url | None = Field(
-        default=None, description="Where images/ will be hosted; makes <img src> absolute."
+    web: Url | None = field(
+        default=None, metadata=doc("Web copy of an issue; {issue} becomes the file's stem.")
+    )
+    image_base_url: Url | None = field(
+        default=None, metadata=doc("Where images/ will be hosted; makes <img src> absolute.")
     )
 
 
-class Colours(_Strict):
+@dataclass(frozen=True)
+class Colours:
     """The palette; text on background and links on background must stay readable."""
 
     text: Colour = "#1f2328"
@@ -91,15 +82,16 @@ class Colours(_Strict):
     brand: Colour = "#8a1c1c"
 
 
-class Settings(_Strict):
+@dataclass(frozen=True)
+class Settings:
     """Everything in `newsletter.toml`."""
 
     name: Text = "Central Asia Weekly"
     tagline: Text | None = None
     templates: Text = "templates"
-    sender: Sender = Sender()
-    links: Links = Links()
-    colours: Colours = Colours()
+    sender: Sender = field(default_factory=Sender)
+    links: Links = field(default_factory=Links)
+    colours: Colours = field(default_factory=Colours)
 
 
 def find_config(start: Path) -> Path | None:

@@ -1,55 +1,24 @@
-"""The issue file as data: what an editor may write, validated field by field."""
+"""The issue file as data: what an editor may write. `validate.py` checks it field by field."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from newsletter.fields import Email, Positive, Text, Url, doc
 
 LANGUAGES = ("en", "ru")
-_EMAIL = re.compile(
-    r"^[^@\s<>\"'(),;:]+"  # local part
-    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"  # domain with a dot
-)
-_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 
 
-def check_web_url(value: str) -> str:
-    """Accept an absolute http(s) address only; anything else could run script or break."""
-    if _UNSAFE.search(value):
-        raise ValueError("web address contains spaces or control characters")
-    parts = urlsplit(value)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"not a web address: {value!r} (only http:// and https:// links)")
-    return value
-
-
-def check_email(value: str) -> str:
-    """Accept a plain e-mail address such as `feedback.ca@example.org`."""
-    if not _EMAIL.match(value):
-        raise ValueError(f"not an e-mail address: {value!r}")
-    return value
-
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100_000)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(check_web_url)]
-Email = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(check_email)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Photo(_Strict):
+@dataclass(frozen=True)
+class Photo:
     """One photo of the lead story's gallery."""
 
-    photo: Text = Field(description="Path of the image file, relative to the issue file.")
-    caption: Text
-    credit: Text | None = Field(default=None, description="Who took the photo, e.g. IWPR.")
-    alt: Text | None = Field(default=None, description="Alt text; defaults to the caption.")
+    photo: Text = field(metadata=doc("Path of the image file, relative to the issue file."))
+    caption: Text = field(metadata=doc("What the photo shows; printed under it."))
+    credit: Text | None = field(default=None, metadata=doc("Who took the photo, e.g. IWPR."))
+    alt: Text | None = field(default=None, metadata=doc("Alt text; defaults to the caption."))
 
     @property
     def alt_text(self) -> str:
@@ -57,26 +26,29 @@ class Photo(_Strict):
         return self.alt or self.caption
 
 
-class Link(_Strict):
+@dataclass(frozen=True)
+class Link:
     """A related article, shown as "See also"."""
 
     title: Text
     url: Url
 
 
-class Lead(_Strict):
+@dataclass(frozen=True)
+class Lead:
     """The issue's lead story."""
 
     title: Text
     url: Url
-    standfirst: Text
-    gallery: list[Photo] = Field(default_factory=list)
-    body: Text = Field(description="Markdown (CommonMark); raw HTML is not allowed.")
-    see_also: list[Link] = Field(default_factory=list)
-    contact: Email | None = None
+    standfirst: Text = field(metadata=doc("The one-sentence summary under the title."))
+    body: Text = field(metadata=doc("Markdown (CommonMark); raw HTML is shown as text."))
+    gallery: list[Photo] = field(default_factory=list)
+    see_also: list[Link] = field(default_factory=list)
+    contact: Email | None = field(default=None, metadata=doc("Where readers write about it."))
 
 
-class Story(_Strict):
+@dataclass(frozen=True)
+class Story:
     """One entry of "Also in this issue"."""
 
     title: Text
@@ -84,18 +56,19 @@ class Story(_Strict):
     summary: Text
 
 
-class Issue(_Strict):
+@dataclass(frozen=True)
+class Issue:
     """One edition of the newsletter."""
 
-    number: int = Field(ge=1)
+    number: Positive
     date: dt.date
-    language: Literal["en", "ru"] = "en"
-    subject: Text | None = Field(default=None, description="Defaults to the lead's title.")
-    preheader: Text | None = Field(
-        default=None, description="Inbox preview line; defaults to the lead's standfirst."
-    )
     lead: Lead
-    stories: list[Story] = Field(default_factory=list)
+    language: Literal["en", "ru"] = "en"
+    subject: Text | None = field(default=None, metadata=doc("Defaults to the lead's title."))
+    preheader: Text | None = field(
+        default=None, metadata=doc("Inbox preview line; defaults to the lead's standfirst.")
+    )
+    stories: list[Story] = field(default_factory=list, metadata=doc('"Also in this issue".'))
 
     @property
     def subject_line(self) -> str:

@@ -1,19 +1,24 @@
-"""Turn pydantic's findings into one located, readable line per problem."""
+"""Check plain data against a dataclass's annotations; every problem one located line.
+
+All problems are collected before anything is raised, so an editor sees them all at once.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import difflib
+import types
 import typing
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import Any, Literal, TypeVar
 
 from newsletter.errors import InputError, Problem
+from newsletter.fields import Rule
 from newsletter.load import Loc, SourceMap, dotted
 
-M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
-_TYPE_NAMES = {
+_TYPE_NAMES: dict[type, str] = {
     str: "text",
     int: "a whole number",
     float: "a number",
@@ -21,85 +26,141 @@ _TYPE_NAMES = {
     list: "a list",
     dict: "a mapping of fields",
     type(None): "nothing",
+    dt.date: "a date",
+    dt.datetime: "a date and time",
 }
 
 
-def validate(model: type[M], data: Any, smap: SourceMap) -> M:
-    """Build `model` from `data`, or raise InputError with every problem located."""
+class _Invalid(Exception):
+    """A value that could not be converted; already reported."""
+
+
+def validate(cls: type[T], data: Any, smap: SourceMap) -> T:
+    """Build the dataclass `cls` from `data`, or raise InputError with every problem located."""
+    problems: list[Problem] = []
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(
-            sorted(_problem(model, err, smap) for err in exc.errors(include_url=False))
-        ) from None
+        result = _convert(data, cls, (), smap, problems)
+    except _Invalid:
+        result = None
+    if problems:
+        raise InputError(sorted(problems))
+    return typing.cast(T, result)
 
 
-def _problem(model: type[BaseModel], err: Any, smap: SourceMap) -> Problem:
-    loc: Loc = tuple(err["loc"])
-    kind = err["type"]
-    given = err.get("input")
-    if kind == "extra_forbidden":
-        known = _fields_at(model, loc[:-1])
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (known: {', '.join(known)})"
-        return smap.problem(loc, f"unknown field{hint}")
-    if kind == "missing":
-        return Problem(smap.file, smap.line(loc), dotted(loc), "required field is missing")
-    if kind.endswith("_type") or kind in ("int_parsing", "int_from_float"):
-        wanted = _TYPE_NAMES.get(_wanted_type(kind), kind.removesuffix("_type"))
-        msg = f"expected {wanted}, got {_TYPE_NAMES.get(type(given), type(given).__name__)}"
-        if wanted == "text" and isinstance(given, int | float | bool):
-            msg += " (put it in quotes)"
-        return smap.problem(loc, msg)
-    if kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return smap.problem(loc, f"expected a date like 2012-07-31, got {given!r}")
-    if kind == "string_too_short":
-        return smap.problem(loc, "must not be empty")
-    if kind == "string_too_long":
-        return smap.problem(loc, f"too long ({len(given):,} characters)")
-    if kind == "literal_error":
-        allowed = err["ctx"]["expected"].replace("'", "")
-        return smap.problem(loc, f"must be one of {allowed}, got {given!r}")
-    if kind == "value_error":
-        return smap.problem(loc, str(err["ctx"]["error"]))
-    return smap.problem(loc, err["msg"][:1].lower() + err["msg"][1:])
+def field_types(cls: type) -> dict[str, Any]:
+    """The resolved annotations of a dataclass, `Annotated` rules included."""
+    return typing.get_type_hints(cls, include_extras=True)
 
 
-def _wanted_type(kind: str) -> type:
-    return {
-        "string_type": str,
-        "int_type": int,
-        "int_parsing": int,
-        "int_from_float": int,
-        "float_type": float,
-        "bool_type": bool,
-        "list_type": list,
-        "model_type": dict,
-        "dict_type": dict,
-        "model_attributes_type": dict,
-    }.get(kind, object)
+def _convert(value: Any, tp: Any, loc: Loc, smap: SourceMap, problems: list[Problem]) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *rules = typing.get_args(tp)
+        value = _convert(value, base, loc, smap, problems)
+        for rule in rules:
+            if isinstance(rule, Rule):
+                try:
+                    value = rule.check(value)
+                except ValueError as exc:
+                    problems.append(smap.problem(loc, str(exc)))
+                    raise _Invalid from None
+        return value
+    if origin in (typing.Union, types.UnionType):
+        options = typing.get_args(tp)
+        if value is None and type(None) in options:
+            return None
+        (inner,) = [o for o in options if o is not type(None)]
+        return _convert(value, inner, loc, smap, problems)
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        if value not in allowed:
+            names = ", ".join(str(a) for a in allowed)
+            problems.append(smap.problem(loc, f"must be one of {names}, got {value!r}"))
+            raise _Invalid
+        return value
+    if origin is list:
+        if not isinstance(value, list):
+            raise _wrong_type(value, list, loc, smap, problems)
+        (item_type,) = typing.get_args(tp)
+        return _convert_all(
+            [(item, item_type, (*loc, i)) for i, item in enumerate(value)], smap, problems
+        )
+    if dataclasses.is_dataclass(tp):
+        return _convert_dataclass(value, typing.cast(type, tp), loc, smap, problems)
+    if tp is dt.date:
+        return _convert_date(value, loc, smap, problems)
+    if tp in (str, int) and (type(value) is not tp):
+        raise _wrong_type(value, tp, loc, smap, problems)
+    return value
 
 
-def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
-    """Names of the fields of the model found at `loc` inside `model`."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part)
-        if field is None:
-            return []
-        current = _model_in(field.annotation)
-        if current is None:
-            return []
-    return list(current.model_fields)
+def _convert_all(
+    jobs: list[tuple[Any, Any, Loc]], smap: SourceMap, problems: list[Problem]
+) -> list[Any]:
+    """Convert each (value, type, loc), reporting every failure rather than the first."""
+    out, failed = [], False
+    for value, tp, loc in jobs:
+        try:
+            out.append(_convert(value, tp, loc, smap, problems))
+        except _Invalid:
+            failed = True
+    if failed:
+        raise _Invalid
+    return out
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
+def _convert_dataclass(
+    value: Any, cls: type, loc: Loc, smap: SourceMap, problems: list[Problem]
+) -> Any:
+    if not isinstance(value, dict):
+        raise _wrong_type(value, dict, loc, smap, problems)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    types_ = field_types(cls)
+    failed = False
+    for key in value:
+        if key not in fields:
+            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(fields)}"
+            problems.append(smap.problem((*loc, key), f"unknown field ({hint})"))
+            failed = True
+    for name, field in fields.items():
+        required = (
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+        )
+        if name not in value and required:
+            problems.append(
+                Problem(
+                    smap.file, smap.line(loc), dotted((*loc, name)), "required field is missing"
+                )
+            )
+            failed = True
+    names = [name for name in fields if name in value]
+    converted = _convert_all(
+        [(value[name], types_[name], (*loc, name)) for name in names], smap, problems
+    )
+    if failed:
+        raise _Invalid
+    return cls(**dict(zip(names, converted, strict=True)))
+
+
+def _convert_date(value: Any, loc: Loc, smap: SourceMap, problems: list[Problem]) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(smap.problem(loc, f"expected a date like 2012-07-31, got {value!r}"))
+    raise _Invalid
+
+
+def _wrong_type(
+    value: Any, wanted: type, loc: Loc, smap: SourceMap, problems: list[Problem]
+) -> _Invalid:
+    got = _TYPE_NAMES.get(type(value), type(value).__name__)
+    message = f"expected {_TYPE_NAMES[wanted]}, got {got}"
+    if wanted is str and isinstance(value, int | float | bool | dt.date):
+        message += " (put it in quotes)"
+    problems.append(smap.problem(loc, message))
+    return _Invalid()

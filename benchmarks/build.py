@@ -1,0 +1,99 @@
+"""Benchmark: building the sample issue with a warm image cache.
+
+Prints the median of several runs of
+- the CLI wall time: `newsletter build` in a new process, as an editor runs it;
+- the in-process render time: templates to final HTML (Jinja2, mjml-python, transforms),
+  with each stage on its own line.
+
+Usage: python benchmarks/build.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "issues" / "2012-07-31-khorog.yaml"
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:.1f} ms"
+
+
+def timed(function: Callable[[], object], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def cli_wall(runs: int, cache: Path, out: Path) -> list[float]:
+    newsletter = shutil.which("newsletter") or ""
+    command = [newsletter] if newsletter else [sys.executable, "-m", "newsletter"]
+    command += ["build", str(SAMPLE), "--out", str(out)]
+    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(cache)}
+    subprocess.run(command, env=env, check=True, capture_output=True)  # warm the caches
+    return timed(lambda: subprocess.run(command, env=env, check=True, capture_output=True), runs)
+
+
+def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
+    from newsletter import build, render, transforms
+
+    result = build.build_issue(SAMPLE, cache_dir=cache)  # warm: images cached, imports done
+    settings, root = build.settings_for(SAMPLE, None)
+    env = render.environment(root / settings.templates, cache)
+    page = build.Page.make(result.source, settings, result.renditions)
+    stages: dict[str, list[float]] = {"jinja2 (MJML)": [], "mjml-python": [], "transforms": []}
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        mjml = page.mjml(env)
+        t1 = time.perf_counter()
+        html = render.compile_mjml(mjml)
+        t2 = time.perf_counter()
+        final = transforms.run(html, page.placeholders)
+        t3 = time.perf_counter()
+        assert final == result.html
+        stages["jinja2 (MJML)"].append(t1 - t0)
+        stages["mjml-python"].append(t2 - t1)
+        stages["transforms"].append(t3 - t2)
+    stages["templates to final HTML"] = timed(lambda: page.html(env), runs)
+    stages["plain text"] = timed(lambda: page.text(env), runs)
+    stages["whole build, in-process"] = timed(
+        lambda: build.build_issue(SAMPLE, cache_dir=cache), runs
+    )
+    return stages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; medians of {args.runs} runs"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        cache, out = Path(scratch) / "cache", Path(scratch) / "out"
+        wall = cli_wall(args.runs, cache, out)
+        print(
+            f"CLI wall (newsletter build, warm image cache): {median_ms(wall)} "
+            f"(min {min(wall) * 1000:.0f}, max {max(wall) * 1000:.0f})"
+        )
+        for stage, samples in render_stages(max(args.runs, 30), cache).items():
+            print(f"render {stage:<24} {median_ms(samples)}")
+
+
+if __name__ == "__main__":
+    main()

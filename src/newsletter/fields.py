@@ -1,0 +1,83 @@
+"""Field rules for the issue file and the settings, declared once for validation and schema.
+
+A field's type is a plain annotation (`str`, `int`, `dt.date`, `Literal[...]`, `list[X]`, a
+dataclass, `X | None`), optionally wrapped in `Annotated[..., Rule(...)]`. `validate.py` checks
+data against it; `schema.py` turns the same declarations into JSON Schema.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity, so it can sit in a Union
+class Rule:
+    """A check (and clean-up) run on a value that already has the right type."""
+
+    check: Callable[[Any], Any]  # returns the cleaned value, raises ValueError(message)
+    schema: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def doc(text: str) -> dict[str, str]:
+    """Metadata for `dataclasses.field`: the description editors see in completion."""
+    return {"doc": text}
+
+
+def _text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"too long ({len(value):,} characters; at most {MAX_TEXT:,})")
+    return value
+
+
+MAX_TEXT = 100_000
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_EMAIL = re.compile(
+    r"^[^@\s<>\"'(),;:]+"  # local part
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"  # domain with a dot
+)
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def check_web_url(value: str) -> str:
+    """Accept an absolute http(s) address only; anything else could run script or break."""
+    value = value.strip()
+    if _UNSAFE.search(value):
+        raise ValueError("web address contains spaces or control characters")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not a web address: {value!r} (only http:// and https:// links)")
+    return value
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if not _EMAIL.match(value):
+        raise ValueError(f"not an e-mail address: {value!r}")
+    return value
+
+
+def _colour(value: str) -> str:
+    if not _HEX.match(value):
+        raise ValueError(f"expected a colour like #1a1a1a, got {value!r}")
+    return value.lower()
+
+
+def _positive(value: int) -> int:
+    if value < 1:
+        raise ValueError(f"must be 1 or more, got {value}")
+    return value
+
+
+Text = Annotated[str, Rule(_text, {"minLength": 1, "maxLength": MAX_TEXT})]
+Url = Annotated[str, Rule(check_web_url, {"format": "uri", "pattern": "^https?://"})]
+Email = Annotated[str, Rule(_email, {"format": "email"})]
+Colour = Annotated[str, Rule(_colour, {"pattern": "^#[0-9a-fA-F]{6}$"})]
+Positive = Annotated[int, Rule(_positive, {"minimum": 1})]
