@@ -48,5 +48,17 @@ def test_unknown_command_is_a_usage_error() -> None:
         [sys.executable, "-m", "newsletter", "biuld"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 2
-    assert "No such command 'biuld'" in result.stderr
+    assert "invalid choice: 'biuld'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_settings_file_is_named(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "newsletter", "build", str(SAMPLE), "--config", "nope.toml"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "nope.toml: settings file not found\n"

@@ -1,101 +1,112 @@
-"""The command line: declares options, calls the real functions, maps errors to exit codes."""
+"""The command line: declares the commands, calls the real functions, maps errors to exit codes.
+
+Each command imports what it needs when it runs, so `newsletter --help` stays instant.
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import click
-
+from newsletter import __version__
 from newsletter.errors import EnvironmentFailure, InputError
 
 EXIT_INPUT = 2
 EXIT_ENVIRONMENT = 3
 
-_issue_paths = click.argument(
-    "issues", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
-)
-_config = click.option(
-    "--config",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Settings file (default: the newsletter.toml nearest the issue file).",
-)
+
+def parser() -> argparse.ArgumentParser:
+    """The `newsletter` command and its subcommands."""
+    main = argparse.ArgumentParser(
+        prog="newsletter", description="Turn the desk's issue files into ready-to-send e-mails."
+    )
+    main.add_argument("--version", action="version", version=f"newsletter {__version__}")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build",
+        help="build issue files into e-mails",
+        description="Build each ISSUE into OUT/<issue-stem>/: HTML, text, .eml, images, report.",
+    )
+    build.add_argument("issues", nargs="+", type=Path, metavar="ISSUE", help="issue file (YAML)")
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build"),
+        help="folder to write <issue-stem>/ into (default: build)",
+    )
+    build.add_argument(
+        "--config", type=Path, help="settings file (default: the newsletter.toml nearest the issue)"
+    )
+    build.set_defaults(run=_build)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the issue file's JSON Schema",
+        description="Print the JSON Schema of the issue file, for completion in editors.",
+    )
+    schema.set_defaults(run=_schema)
+    return main
 
 
-@click.group()
-@click.version_option(package_name="newsletter")
-def main() -> None:
-    """Turn the desk's issue files into ready-to-send e-mails."""
+def run(argv: Sequence[str] | None = None) -> None:
+    """Entry point: parse, run, and exit with the code the outcome calls for."""
+    args = parser().parse_args(argv)
+    try:
+        code = args.run(args)
+    except EnvironmentFailure as exc:
+        _error(f"error: {exc}")
+        code = EXIT_ENVIRONMENT
+    sys.exit(code)
 
 
-@main.command()
-@_issue_paths
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("build"),
-    show_default=True,
-    help="Folder to write <issue-stem>/ into.",
-)
-@_config
-def build(issues: tuple[Path, ...], out: Path, config: Path | None) -> None:
-    """Build each ISSUE into OUT/<issue-stem>/: HTML, text, .eml, images, report."""
+def _build(args: argparse.Namespace) -> int:
     from newsletter.build import build_issue, write_build
     from newsletter.images import default_cache_dir
 
     failed = False
-    for issue in issues:
+    for issue in args.issues:
         started = time.perf_counter()
         try:
-            result = build_issue(issue, config=config, cache_dir=default_cache_dir())
-            folder = write_build(result, out)
+            result = build_issue(issue, config=args.config, cache_dir=default_cache_dir())
+            folder = write_build(result, args.out)
         except InputError as exc:
-            _print_problems(exc)
+            for problem in exc.problems:
+                _error(str(problem))
             failed = True
             continue
         except OSError as exc:
-            click.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
-            sys.exit(EXIT_ENVIRONMENT)
+            _error(f"error: cannot write {args.out}: {exc.strerror or exc}")
+            return EXIT_ENVIRONMENT
         _print_summary(folder, result.report(), time.perf_counter() - started)
-    if failed:
-        sys.exit(EXIT_INPUT)
+    return EXIT_INPUT if failed else 0
 
 
-@main.command()
-def schema() -> None:
-    """Print the JSON Schema of the issue file."""
+def _schema(args: argparse.Namespace) -> int:
     from newsletter.schema import issue_schema
 
-    click.echo(json.dumps(issue_schema(), indent=2, ensure_ascii=False))
+    print(json.dumps(issue_schema(), indent=2, ensure_ascii=False))
+    return 0
 
 
-def _print_problems(exc: InputError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
+def _error(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
-def _print_summary(folder: Path, report: dict[str, object], seconds: float) -> None:
-    images = report["images"]
-    assert isinstance(images, list)
-    click.echo(f"built {folder}/ in {seconds:.2f} s")
+def _print_summary(folder: Path, report: dict[str, Any], seconds: float) -> None:
+    print(f"built {folder}/ in {seconds:.2f} s")
     for name, key in (
         ("index.html", "html_bytes"),
         ("index.txt", "text_bytes"),
         ("message.eml", "eml_bytes"),
     ):
-        click.echo(f"  {name:<12} {report[key]:>10,} bytes")
-    click.echo(f"  {'images/':<12} {report['image_bytes']:>10,} bytes in {len(images)} files")
-    click.echo(f"  {'report.json':<12}")
-    for warning in report["warnings"]:  # type: ignore[attr-defined]
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-
-
-def run() -> None:
-    """Entry point that also maps failures outside the user's input to exit code 3."""
-    try:
-        main()
-    except EnvironmentFailure as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ENVIRONMENT)
+        print(f"  {name:<12} {report[key]:>10,} bytes")
+    print(f"  {'images/':<12} {report['image_bytes']:>10,} bytes in {len(report['images'])} files")
+    print("  report.json")
+    for warning in report["warnings"]:
+        _error(f"warning: {warning}")

@@ -107,8 +107,12 @@ def load_settings(path: Path) -> Settings:
     display = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(display, None, None, f"cannot read settings: {exc}")]) from None
+    except FileNotFoundError:
+        raise InputError([Problem(display, None, None, "settings file not found")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(display, None, None, "not UTF-8 text")]) from None
+    except OSError as exc:
+        raise InputError([Problem(display, None, None, f"cannot read: {exc.strerror}")]) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
