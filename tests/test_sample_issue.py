@@ -13,7 +13,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 from PIL import Image
 
-from newsletter.build import Build
+from newsletter.build import Build, build_issue
 
 from .conftest import SAMPLE
 
@@ -153,3 +153,36 @@ def test_report_matches_the_files(sample_out: Path) -> None:
 def test_sample_issue_names_its_schema() -> None:
     first = SAMPLE.read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=schema.json"
+
+
+def test_image_base_url_makes_addresses_absolute(desk: Path) -> None:
+    settings = (
+        (desk / "newsletter.toml")
+        .read_text()
+        .replace(
+            '# image_base_url = "https://example.org/newsletter/2012-07-31-khorog/images/"',
+            'image_base_url = "https://cdn.example.org/newsletter/{issue}/images"',
+        )
+    )
+    (desk / "newsletter.toml").write_text(settings)
+    issue = desk / "issues" / SAMPLE.name
+    issue.write_text(SAMPLE.read_text())
+    result = build_issue(issue, cache_dir=None)
+    sources = lxml_html.fromstring(result.html).xpath("//img/@src")
+    assert len(sources) == 9
+    for src in sources:
+        assert re.fullmatch(
+            r"https://cdn\.example\.org/newsletter/2012-07-31-khorog/images/[0-9a-f]{20}\.jpg", src
+        )
+
+
+def test_small_photo_is_shown_at_its_own_size_never_stretched(desk: Path) -> None:
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(desk / "issues" / "photos" / "small.png")
+    issue = desk / "issues" / "small.yaml"
+    issue.write_text(
+        SAMPLE.read_text().replace("photos/01-apartment-blocks.jpg", "photos/small.png")
+    )
+    result = build_issue(issue, cache_dir=None)
+    first = lxml_html.fromstring(result.html).xpath("//img")[0]
+    assert (first.get("width"), first.get("height")) == ("300", "200")
+    assert (result.renditions[0].width, result.renditions[0].height) == (300, 200)
