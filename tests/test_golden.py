@@ -14,11 +14,11 @@ from newsletter.build import Build
 
 # Image names are hashes of the encoder's output, which changes with Pillow's version; the
 # golden files hold a stand-in so that they test the templates, not libjpeg.
-_IMAGE_NAME = re.compile(r"images/[0-9a-f]{20}\.jpg")
+_IMAGE_NAME = re.compile(r"images/[0-9a-f]{20}\.(jpg|png)")
 
 
 def normalise(text: str) -> str:
-    return _IMAGE_NAME.sub("images/IMAGE.jpg", text)
+    return _IMAGE_NAME.sub(r"images/IMAGE.\1", text)
 
 
 @pytest.mark.parametrize("part", ["mjml", "html", "text"])

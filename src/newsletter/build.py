@@ -108,12 +108,16 @@ def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]
 
 
 def build_issue(
-    issue_path: Path, *, config: Path | None = None, cache_dir: Path | None = None
+    issue_path: Path,
+    *,
+    config: Path | None = None,
+    cache_dir: Path | None = None,
+    progress: images.Progress | None = None,
 ) -> Build:
     """Build `issue_path` in memory; raise InputError listing every problem found."""
     settings, root = settings_for(issue_path, config)
     source = read_issue(issue_path)
-    renditions = make_images(source, cache_dir)
+    renditions = make_images(source, settings, cache_dir, progress)
     page = Page.make(source, settings, renditions)
     env = render.environment(root / settings.templates, cache_dir)
     mjml, html = page.html(env)
@@ -128,12 +132,19 @@ def build_issue(
     return Build(source, mjml, html, text, message.as_bytes(), renditions, _size_warnings(html))
 
 
-def make_images(source: SourceIssue, cache_dir: Path | None) -> list[images.Rendition]:
-    """Render every gallery photo for its slot; raise InputError naming each bad photo."""
+def make_images(
+    source: SourceIssue,
+    settings: Settings,
+    cache_dir: Path | None,
+    progress: images.Progress | None = None,
+) -> list[images.Rendition]:
+    """Render every gallery photo at twice its slot's width (for high-density screens);
+    raise InputError naming each photo that cannot be used."""
     gallery = source.issue.lead.gallery
     slots = layout.gallery_slots(len(gallery))
     jobs = [(source.photo_path(s.index), 2 * s.width) for s in slots]
-    results = images.render_all(jobs, cache_dir)
+    background = _rgb(settings.colours.background)
+    results = images.render_all(jobs, cache_dir, background, progress)
     problems = [
         source.smap.problem(("lead", "gallery", i, "photo"), f"{r}: {gallery[i].photo}")
         for i, r in enumerate(results)
@@ -225,6 +236,10 @@ def write_build(build: Build, out_dir: Path) -> Path:
     target = out_dir / build.stem
     output.write_folder(target, build.files())
     return target
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
 
 def _format(template: str | None, stem: str) -> str | None:

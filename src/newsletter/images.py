@@ -10,13 +10,13 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-QUALITY = 80  # JPEG quality of every photo
-ENCODER = f"pillow-jpeg-q{QUALITY}-420-progressive-v1"  # part of every cache key
+JPEG_QUALITY = 77  # jpegli's quality: a perceptual distance; see benchmarks/README.md
+ENCODER = f"jpegli-q{JPEG_QUALITY}-mozjpeg-lossless+oxipng-v2"  # part of every cache key
 
 
 class ImageProblem(Exception):
@@ -41,33 +41,51 @@ def default_cache_dir() -> Path:
     return Path(base) / "newsletter"
 
 
-def render_all(
-    jobs: Sequence[tuple[Path, int]], cache_dir: Path | None
-) -> list[Rendition | ImageProblem]:
-    """Render each (source, target width) job, in parallel; problems are returned, not raised."""
+Job = tuple[Path, int]  # (source file, largest width wanted in pixels)
+Progress = Callable[[int, int], None]  # (done, total)
 
-    def one(job: tuple[Path, int]) -> Rendition | ImageProblem:
+
+def render_all(
+    jobs: Sequence[Job],
+    cache_dir: Path | None,
+    background: tuple[int, int, int] = (255, 255, 255),
+    progress: Progress | None = None,
+) -> list[Rendition | ImageProblem]:
+    """Render every job on all cores; a problem is returned in its job's place, not raised."""
+
+    def one(job: Job) -> Rendition | ImageProblem:
         try:
-            return render(job[0], job[1], cache_dir)
+            return render(job[0], job[1], cache_dir, background)
         except ImageProblem as problem:
             return problem
 
-    workers = min(len(jobs), os.cpu_count() or 1) or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, jobs))
+    results: list[Rendition | ImageProblem] = []
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # Pillow and the codecs drop the GIL
+        for result in pool.map(one, jobs):
+            results.append(result)
+            if progress is not None:
+                progress(len(results), len(jobs))
+    return results
 
 
-def render(source: Path, width: int, cache_dir: Path | None) -> Rendition:
-    """Return `source` as a JPEG at most `width` pixels wide, from the cache when possible."""
+def render(
+    source: Path,
+    width: int,
+    cache_dir: Path | None,
+    background: tuple[int, int, int] = (255, 255, 255),
+) -> Rendition:
+    """Return `source` resized to at most `width` pixels, from the cache when possible."""
     raw = source.read_bytes()
-    key = hashlib.sha256(raw + f"|{width}|{ENCODER}".encode()).hexdigest()
-    if cache_dir is not None and (hit := _cache_get(cache_dir, key)) is not None:
+    settings = f"|{width}|{ENCODER}|{background}".encode()
+    key = hashlib.sha256(raw + settings).hexdigest()
+    if cache_dir is not None and (hit := _cache_get(cache_dir / "images", key)) is not None:
         return hit
     from newsletter.photos import make_rendition  # loads Pillow: only on a cache miss
 
-    rendition = make_rendition(raw, width)
+    rendition = make_rendition(raw, width, background)
     if cache_dir is not None:
-        _cache_put(cache_dir, key, rendition)
+        _cache_put(cache_dir / "images", key, rendition)
     return rendition
 
 
@@ -77,7 +95,7 @@ def _cache_get(cache_dir: Path, key: str) -> Rendition | None:
         data = (cache_dir / meta["name"]).read_bytes()
     except (OSError, ValueError, KeyError):
         return None
-    if hashlib.sha256(data).hexdigest()[:20] != meta["name"].split(".")[0]:
+    if hashlib.sha256(data).hexdigest()[:20] != meta["name"].partition(".")[0]:
         return None  # damaged cache entry: make it again
     return Rendition(meta["name"], data, int(meta["width"]), int(meta["height"]))
 
