@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,9 @@ def _build(args: argparse.Namespace) -> int:
     for issue in args.issues:
         started = time.perf_counter()
         try:
-            result = build_issue(issue, config=args.config, cache_dir=default_cache_dir())
+            result = build_issue(
+                issue, config=args.config, cache_dir=default_cache_dir(), progress=_progress()
+            )
             folder = write_build(result, args.out)
         except InputError as exc:
             for problem in exc.problems:
@@ -92,6 +94,20 @@ def _schema(args: argparse.Namespace) -> int:
 
     print(json.dumps(issue_schema(), indent=2, ensure_ascii=False))
     return 0
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A one-line progress bar for the image stage, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        bar = "#" * (20 * done // total)
+        end = "\r\033[K" if done == total else ""
+        sys.stderr.write(f"\r  images [{bar:<20}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
 
 
 def _error(line: str) -> None:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-JPEG_QUALITY = 77  # jpegli's quality: a perceptual distance; see benchmarks/README.md
+JPEG_QUALITY = 85  # jpegli quality (a perceptual distance), calibrated: see benchmarks/README.md
 ENCODER = f"jpegli-q{JPEG_QUALITY}-mozjpeg-lossless+oxipng-v2"  # part of every cache key
 
 
