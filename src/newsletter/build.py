@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,7 @@ class Build:
     text: str
     eml: bytes
     renditions: list[images.Rendition]
+    sender: str  # the From name, as an inbox shows it
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -113,11 +115,20 @@ def build_issue(
     config: Path | None = None,
     cache_dir: Path | None = None,
     progress: images.Progress | None = None,
+    local_images: bool = False,
 ) -> Build:
-    """Build `issue_path` in memory; raise InputError listing every problem found."""
+    """Build `issue_path` in memory; raise InputError listing every problem found.
+
+    `local_images` keeps image addresses relative even when `image_base_url` is set (the
+    preview serves the images itself).
+    """
     settings, root = settings_for(issue_path, config)
     source = read_issue(issue_path)
     renditions = make_images(source, settings, cache_dir, progress)
+    if local_images:
+        settings = dataclasses.replace(
+            settings, links=dataclasses.replace(settings.links, image_base_url=None)
+        )
     page = Page.make(source, settings, renditions)
     env = render.environment(root / settings.templates, cache_dir)
     mjml, html = page.html(env)
@@ -129,7 +140,16 @@ def build_issue(
         settings=settings,
         unsubscribe=settings.links.unsubscribe,
     )
-    return Build(source, mjml, html, text, message.as_bytes(), renditions, _size_warnings(html))
+    return Build(
+        source,
+        mjml,
+        html,
+        text,
+        message.as_bytes(),
+        renditions,
+        settings.sender.name,
+        _size_warnings(html),
+    )
 
 
 def make_images(

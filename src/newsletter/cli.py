@@ -45,6 +45,20 @@ def parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
+    preview = commands.add_parser(
+        "preview",
+        help="show an issue in the browser, rebuilt on every save",
+        description="Serve ISSUE on 127.0.0.1, open the browser, rebuild and reload on every "
+        "save of the issue, its photos, the templates or the settings. Ctrl-C stops.",
+    )
+    preview.add_argument("issue", type=Path, metavar="ISSUE", help="issue file (YAML)")
+    preview.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    preview.add_argument("--no-open", action="store_true", help="do not open a browser")
+    preview.add_argument(
+        "--config", type=Path, help="settings file (default: the newsletter.toml nearest the issue)"
+    )
+    preview.set_defaults(run=_preview)
+
     schema = commands.add_parser(
         "schema",
         help="print the issue file's JSON Schema",
@@ -87,6 +101,24 @@ def _build(args: argparse.Namespace) -> int:
             return EXIT_ENVIRONMENT
         _print_summary(folder, result.report(), time.perf_counter() - started)
     return EXIT_INPUT if failed else 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from newsletter.images import default_cache_dir
+    from newsletter.preview import serve
+
+    try:
+        serve(
+            args.issue,
+            port=args.port,
+            open_browser=not args.no_open,
+            config=args.config,
+            cache_dir=default_cache_dir(),
+        )
+    except OSError as exc:  # the port is taken, for one
+        _error(f"error: cannot serve on port {args.port}: {exc.strerror or exc}")
+        return EXIT_ENVIRONMENT
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -58,6 +58,8 @@ def render_all(
             return render(job[0], job[1], cache_dir, background)
         except ImageProblem as problem:
             return problem
+        except OSError as exc:  # removed or unreadable since the issue file was checked
+            return ImageProblem(f"cannot read the file ({exc.strerror or exc})")
 
     results: list[Rendition | ImageProblem] = []
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
@@ -69,6 +71,11 @@ def render_all(
     return results
 
 
+# In one process (the preview's), a photo whose file has not changed is not read again.
+_Seen = tuple[Path, int, int, int, int, tuple[int, int, int]]
+_seen: dict[_Seen, Rendition] = {}
+
+
 def render(
     source: Path,
     width: int,
@@ -76,6 +83,21 @@ def render(
     background: tuple[int, int, int] = (255, 255, 255),
 ) -> Rendition:
     """Return `source` resized to at most `width` pixels, from the cache when possible."""
+    stat = source.stat()
+    seen_key = (source, stat.st_mtime_ns, stat.st_size, stat.st_ino, width, background)
+    if cache_dir is not None and (seen := _seen.get(seen_key)) is not None:
+        return seen
+    rendition = _render(source, width, cache_dir, background)
+    if cache_dir is not None:
+        if len(_seen) > 256:
+            _seen.clear()
+        _seen[seen_key] = rendition
+    return rendition
+
+
+def _render(
+    source: Path, width: int, cache_dir: Path | None, background: tuple[int, int, int]
+) -> Rendition:
     raw = source.read_bytes()
     settings = f"|{width}|{ENCODER}|{background}".encode()
     key = hashlib.sha256(raw + settings).hexdigest()

@@ -1,0 +1,155 @@
+"""`newsletter preview`: serve the e-mail on 127.0.0.1 inside a page of views, live.
+
+The e-mail is served exactly as built (no script injected into it): the preview page holds it
+in an iframe and switches the views (desktop, phone, dark, without styles, images off, plain
+text) from outside. Only the in-memory build and the page's own file are served; any other
+path, `..` and encoded forms included, is a 404.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import sys
+import threading
+import webbrowser
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from newsletter.build import GMAIL_CLIP_BYTES
+from newsletter.livereload import LiveBuild, Snapshot, describe
+
+HOST = "127.0.0.1"
+WAIT_TIMEOUT = 15.0  # seconds a browser's wait for a change is held open before it asks again
+
+
+def serve(
+    issue: Path, *, port: int, open_browser: bool, config: Path | None, cache_dir: Path | None
+) -> None:
+    """Build, serve and watch until Ctrl-C."""
+    live = LiveBuild(issue, config, cache_dir, on_change=lambda s: print(describe(s), flush=True))
+    live.rebuild()
+    server = PreviewServer((HOST, port), live)
+    url = f"http://{HOST}:{server.server_address[1]}/"
+    print(f"previewing {issue} at {url} (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    watcher = threading.Thread(target=live.watch, args=(stop,), name="watcher", daemon=True)
+    watcher.start()
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        print("\nstopped", file=sys.stderr)
+    finally:
+        stop.set()
+        server.server_close()
+        watcher.join(timeout=2)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """An HTTP server that knows the live build it shows."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], live: LiveBuild) -> None:
+        self.live = live
+        super().__init__(address, PreviewHandler)
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Routes: / (the page), /state.json, /wait (long poll), /email/... (the build)."""
+
+    server: PreviewServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        snapshot = self.server.live.snapshot
+        if path == "/":
+            page = resources.files("newsletter").joinpath("preview.html").read_bytes()
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", page)
+        elif path == "/state.json":
+            self._send(HTTPStatus.OK, "application/json", json.dumps(state(snapshot)).encode())
+        elif path == "/wait":
+            self._wait(snapshot)
+        elif path.startswith("/email/") and snapshot.build is not None:
+            name = path.removeprefix("/email/")
+            found = email_files(snapshot).get(name)
+            if found is None:
+                self._not_found()
+            else:
+                # Images are named by the hash of their bytes: a browser may keep them.
+                immutable = name.startswith("images/")
+                self._send(HTTPStatus.OK, *found, immutable=immutable)
+        else:
+            self._not_found()
+
+    def _wait(self, snapshot: Snapshot) -> None:
+        """Long poll: hold the request until the epoch differs from ?since=N, then answer."""
+        query = urlsplit(self.path).query
+        since = query.removeprefix("since=")
+        if since.isdigit() and int(since) == snapshot.epoch:
+            snapshot = self.server.live.wait(int(since), WAIT_TIMEOUT)
+        self._send(HTTPStatus.OK, "application/json", json.dumps(state(snapshot)).encode())
+
+    def _send(
+        self, status: HTTPStatus, content_type: str, body: bytes, *, immutable: bool = False
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header(
+            "Cache-Control", "max-age=31536000, immutable" if immutable else "no-store"
+        )
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _not_found(self) -> None:
+        self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the terminal is for rebuilds and errors."""
+
+
+def email_files(snapshot: Snapshot) -> dict[str, tuple[str, bytes]]:
+    """The build's files by their path under /email/: content type and bytes."""
+    build = snapshot.build
+    assert build is not None
+    files = {
+        "index.html": ("text/html; charset=utf-8", build.html.encode()),
+        "index.txt": ("text/plain; charset=utf-8", build.text.encode()),
+    }
+    for rendition in build.renditions:
+        kind = mimetypes.guess_type(rendition.name)[0] or "application/octet-stream"
+        files[f"images/{rendition.name}"] = (kind, rendition.data)
+    return files
+
+
+def state(snapshot: Snapshot) -> dict[str, Any]:
+    """What the page shows around the e-mail: inbox line, sizes, errors."""
+    build = snapshot.build
+    info: dict[str, Any] = {
+        "epoch": snapshot.epoch,
+        "errors": list(snapshot.errors),
+        "clip_bytes": GMAIL_CLIP_BYTES,
+        "built": build is not None,
+    }
+    if build is not None:
+        report = build.report()
+        issue = build.source.issue
+        info.update(
+            subject=issue.subject_line,
+            preheader=issue.preheader_text,
+            sender=build.sender,
+            html_bytes=report["html_bytes"],
+            image_bytes=report["image_bytes"],
+            images=len(report["images"]),
+        )
+    return info

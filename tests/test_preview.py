@@ -1,0 +1,212 @@
+"""`newsletter preview` end to end: a real server, a real Chromium, real file saves."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Frame, Page, expect
+
+from .conftest import ARTIFACTS, SAMPLE
+
+TITLE = "Tajikistan: Khorog Hard Hit by Gunbattles"
+
+
+@dataclass
+class Preview:
+    url: str
+    port: int
+    issue: Path
+    process: subprocess.Popen[str]
+
+
+@pytest.fixture
+def preview(desk: Path) -> Iterator[Preview]:
+    issue = desk / "issues" / SAMPLE.name
+    shutil.copy(SAMPLE, issue)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsletter", "preview", f"issues/{SAMPLE.name}", "--no-open"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        found = re.search(r"at (http://127\.0\.0\.1:(\d+)/)", line)
+        if found:
+            break
+    else:
+        pytest.fail(f"preview did not start: {process.stderr.read() if process.stderr else ''}")
+    yield Preview(found.group(1), int(found.group(2)), issue, process)
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    process.communicate(timeout=10)  # waits, and closes the pipes
+
+
+def switch(page: Page, control: str, view: str) -> None:
+    """Click a toolbar control and wait until the frame shows the resulting view."""
+    page.locator("label", has=page.locator(f"#{control}")).click()
+    expect(page.locator("#frame")).to_have_attribute("data-view", re.compile(rf"\b{view}\b"))
+
+
+def email(page: Page) -> Frame:
+    found = page.frame(url=re.compile(r"/email/"))
+    assert found is not None
+    return found
+
+
+def open_preview(browser: Browser, preview: Preview, width: int = 1000) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(preview.url)
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE, timeout=10_000)
+    return page
+
+
+@pytest.mark.browser
+def test_saving_the_issue_reloads_the_page_by_itself(browser: Browser, preview: Preview) -> None:
+    page = open_preview(browser, preview)
+    preview.issue.write_text(
+        preview.issue.read_text().replace(
+            'title: "Tajikistan: Khorog Hard Hit by Gunbattles"', 'title: "Khorog Rebuilds"', 1
+        )
+    )
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(
+        "Khorog Rebuilds", timeout=10_000
+    )
+    expect(page.locator("#errors")).to_be_hidden()
+    page.close()
+
+
+@pytest.mark.browser
+def test_broken_yaml_shows_the_error_over_the_last_good_render(
+    browser: Browser, preview: Preview
+) -> None:
+    page = open_preview(browser, preview)
+    good = preview.issue.read_text()
+    preview.issue.write_text(good.replace("  standfirst: Images", "  standfirst: [Images", 1))
+    expect(page.locator("#errors")).to_be_visible(timeout=10_000)
+    expect(page.locator("#errors")).to_contain_text(
+        f"issues/{SAMPLE.name}:13: invalid YAML: expected ',' or ']'"
+    )
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE)  # still the last good
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "preview-error.png"))
+
+    preview.issue.write_text(good.replace(TITLE, "Khorog After the Fighting", 2))
+    expect(page.locator("#errors")).to_be_hidden(timeout=10_000)
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text("Khorog After the Fighting")
+    page.close()
+
+
+@pytest.mark.browser
+def test_every_view_renders(browser: Browser, preview: Preview) -> None:
+    page = open_preview(browser, preview)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "preview-desktop.png"), full_page=True)
+    expect(page.locator("#inbox")).to_contain_text("Central Asia Desk")
+    expect(page.locator("#inbox")).to_contain_text(TITLE)
+    expect(page.locator("#inbox")).to_contain_text("Images of damage done by street fighting")
+    expect(page.locator("#meter-text")).to_contain_text("of ~102,000 bytes")
+
+    switch(page, "view-phone", "phone")
+    expect(page.locator("#frame")).to_have_js_property("offsetWidth", 375)
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE)
+    page.screenshot(path=str(ARTIFACTS / "preview-phone.png"), full_page=True)
+    switch(page, "view-desktop", "desktop")
+
+    switch(page, "scheme-dark", "dark")
+    expect(page.locator("#frame")).to_have_css("color-scheme", "dark")
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE)
+    page.screenshot(path=str(ARTIFACTS / "preview-dark.png"), full_page=True)
+    switch(page, "scheme-dark", "light")
+
+    switch(page, "no-styles", "no-styles")
+    frame = email(page)
+    assert frame.evaluate("document.querySelectorAll('style').length") == 0
+    page.screenshot(path=str(ARTIFACTS / "preview-no-styles.png"), full_page=True)
+    switch(page, "no-styles", "styles")
+
+    switch(page, "images-off", "images-off")
+    frame = email(page)
+    assert frame.evaluate("[...document.images].filter(i => i.hasAttribute('src')).length") == 0
+    assert frame.evaluate("document.images.length") == 9
+    switch(page, "images-off", "images")
+
+    switch(page, "view-text", "text")
+    text = page.frame_locator("#frame").locator("body")
+    expect(text).to_contain_text("TAJIKISTAN: KHOROG HARD HIT BY GUNBATTLES")
+    expect(text).to_contain_text("Unsubscribe: *|UNSUB|*")
+    page.close()
+
+
+@pytest.mark.browser
+def test_email_is_served_exactly_as_built(preview: Preview) -> None:
+    status, body = get(preview.port, "/email/index.html")
+    assert status == 200
+    assert b"<script" not in body
+    assert body.startswith(b"<!doctype html>")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/email/../newsletter.toml",
+        "/email/%2e%2e/newsletter.toml",
+        "/email/%2E%2E%2Fnewsletter.toml",
+        "/email/images/../../issues/2012-07-31-khorog.yaml",
+        "/..%2f..%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/email//etc/passwd",
+        "/email/%2fetc%2fpasswd",
+        "/etc/passwd",
+        "/email/images/",
+        "/issues/photos/01-apartment-blocks.jpg",
+        "/email/index.html%00.txt",
+    ],
+)
+def test_nothing_outside_the_build_is_served(preview: Preview, path: str) -> None:
+    status, _ = get(preview.port, path)
+    assert status == 404
+
+
+def test_symlink_beside_the_issue_is_not_served(preview: Preview) -> None:
+    (preview.issue.parent / "photos" / "link.jpg").symlink_to("/etc/passwd")
+    assert get(preview.port, "/email/images/link.jpg")[0] == 404
+
+
+def test_listens_on_loopback_only_and_stops_cleanly_on_ctrl_c(preview: Preview) -> None:
+    listening = [
+        line.split()[1]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if line.split()[3] == "0A" and int(line.split()[1].split(":")[1], 16) == preview.port
+    ]
+    assert listening == [f"0100007F:{preview.port:04X}"]  # 127.0.0.1 only
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.2", preview.port), timeout=2).close()
+    preview.process.send_signal(signal.SIGINT)
+    _, stderr = preview.process.communicate(timeout=10)
+    assert preview.process.returncode == 0
+    assert "stopped" in stderr and "Traceback" not in stderr
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    """Send `path` exactly as written (no client-side normalisation)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
