@@ -52,8 +52,8 @@ def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
     from newsletter import build, render, transforms
 
     result = build.build_issue(SAMPLE, cache_dir=cache)  # warm: images cached, imports done
-    settings, root = build.settings_for(SAMPLE, None)
-    env = render.environment(root / settings.templates, cache)
+    settings, config = build.settings_for(SAMPLE, None)
+    env = render.environment(config.parent / settings.templates, cache)
     page = build.Page.make(result.source, settings, result.renditions)
     stages: dict[str, list[float]] = {"jinja2 (MJML)": [], "mjml-python": [], "transforms": []}
     for _ in range(runs):

@@ -56,11 +56,15 @@ def sample_build() -> Build:
 
 
 @pytest.fixture(scope="session")
-def sample_out(sample_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample issue's output folder, as `newsletter build` writes it."""
+def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample issue's output folder, with image addresses kept local so that a browser
+    can open it from disk (the sent version points them at image_base_url)."""
     from newsletter.build import write_build
 
-    return write_build(sample_build, tmp_path_factory.mktemp("build"))
+    build = build_issue(
+        SAMPLE, config=CONFIG, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]), local_images=True
+    )
+    return write_build(build, tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture

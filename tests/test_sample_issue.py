@@ -160,7 +160,7 @@ def test_image_base_url_makes_addresses_absolute(desk: Path) -> None:
         (desk / "newsletter.toml")
         .read_text()
         .replace(
-            '# image_base_url = "https://example.org/newsletter/2012-07-31-khorog/images/"',
+            'image_base_url = "https://example.org/newsletter/{issue}/images/"',
             'image_base_url = "https://cdn.example.org/newsletter/{issue}/images"',
         )
     )

@@ -51,7 +51,8 @@ class Build:
     text: str
     eml: bytes
     renditions: list[images.Rendition]
-    sender: str  # the From name, as an inbox shows it
+    settings: Settings
+    config_path: Path  # the settings file
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -92,7 +93,7 @@ class Build:
 
 
 def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]:
-    """Load the settings that apply to `issue_path`, and the folder they live in."""
+    """Load the settings that apply to `issue_path`; return them and their file."""
     found = config or find_config(issue_path.parent) or find_config(Path.cwd())
     if found is None:
         where = display_path(issue_path.parent)
@@ -106,7 +107,7 @@ def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]
                 )
             ]
         )
-    return load_settings(found), found.parent
+    return load_settings(found), found
 
 
 def build_issue(
@@ -122,7 +123,7 @@ def build_issue(
     `local_images` keeps image addresses relative even when `image_base_url` is set (the
     preview serves the images itself).
     """
-    settings, root = settings_for(issue_path, config)
+    settings, config_path = settings_for(issue_path, config)
     source = read_issue(issue_path)
     renditions = make_images(source, settings, cache_dir, progress)
     if local_images:
@@ -130,7 +131,7 @@ def build_issue(
             settings, links=dataclasses.replace(settings.links, image_base_url=None)
         )
     page = Page.make(source, settings, renditions)
-    env = render.environment(root / settings.templates, cache_dir)
+    env = render.environment(config_path.parent / settings.templates, cache_dir)
     mjml, html = page.html(env)
     text = page.text(env)
     message = build_message(
@@ -147,7 +148,8 @@ def build_issue(
         text,
         message.as_bytes(),
         renditions,
-        settings.sender.name,
+        settings,
+        config_path,
         _size_warnings(html),
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 from newsletter import __version__
 from newsletter.errors import EnvironmentFailure, InputError
 
+EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 EXIT_ENVIRONMENT = 3
 
@@ -28,44 +29,83 @@ def parser() -> argparse.ArgumentParser:
     main.add_argument("--version", action="version", version=f"newsletter {__version__}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser(
+    build = _command(
+        commands,
         "build",
-        help="build issue files into e-mails",
-        description="Build each ISSUE into OUT/<issue-stem>/: HTML, text, .eml, images, report.",
+        _build,
+        "build issue files into e-mails",
+        "Build each ISSUE into OUT/<issue-stem>/: HTML, text, .eml, images, report.",
     )
-    build.add_argument("issues", nargs="+", type=Path, metavar="ISSUE", help="issue file (YAML)")
+    _issue_arguments(build, many=True)
     build.add_argument(
         "--out",
         type=Path,
         default=Path("build"),
         help="folder to write <issue-stem>/ into (default: build)",
     )
-    build.add_argument(
-        "--config", type=Path, help="settings file (default: the newsletter.toml nearest the issue)"
-    )
-    build.set_defaults(run=_build)
 
-    preview = commands.add_parser(
-        "preview",
-        help="show an issue in the browser, rebuilt on every save",
-        description="Serve ISSUE on 127.0.0.1, open the browser, rebuild and reload on every "
-        "save of the issue, its photos, the templates or the settings. Ctrl-C stops.",
+    check = _command(
+        commands,
+        "check",
+        _check,
+        "list what is wrong with issues before sending",
+        "Build each ISSUE in memory and report problems with a code and a "
+        "severity. Exit 0 when clean, 1 on errors (with --strict, on warnings "
+        "too), 2 when an issue cannot be built at all.",
     )
-    preview.add_argument("issue", type=Path, metavar="ISSUE", help="issue file (YAML)")
+    _issue_arguments(check, many=True)
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+
+    preview = _command(
+        commands,
+        "preview",
+        _preview,
+        "show an issue in the browser, rebuilt on every save",
+        "Serve ISSUE on 127.0.0.1, open the browser, rebuild and reload on every "
+        "save of the issue, its photos, the templates or the settings. "
+        "Ctrl-C stops.",
+    )
+    _issue_arguments(preview, many=False)
     preview.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     preview.add_argument("--no-open", action="store_true", help="do not open a browser")
-    preview.add_argument(
+
+    _command(
+        commands,
+        "schema",
+        _schema,
+        "print the issue file's JSON Schema",
+        "Print the JSON Schema of the issue file, for completion in editors.",
+    )
+    return main
+
+
+def _command(
+    commands: Any,
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _issue_arguments(parser: argparse.ArgumentParser, *, many: bool) -> None:
+    if many:
+        parser.add_argument(
+            "issues", nargs="+", type=Path, metavar="ISSUE", help="issue file (YAML)"
+        )
+    else:
+        parser.add_argument("issue", type=Path, metavar="ISSUE", help="issue file (YAML)")
+    parser.add_argument(
         "--config", type=Path, help="settings file (default: the newsletter.toml nearest the issue)"
     )
-    preview.set_defaults(run=_preview)
-
-    schema = commands.add_parser(
-        "schema",
-        help="print the issue file's JSON Schema",
-        description="Print the JSON Schema of the issue file, for completion in editors.",
-    )
-    schema.set_defaults(run=_schema)
-    return main
 
 
 def run(argv: Sequence[str] | None = None) -> None:
@@ -101,6 +141,50 @@ def _build(args: argparse.Namespace) -> int:
             return EXIT_ENVIRONMENT
         _print_summary(folder, result.report(), time.perf_counter() - started)
     return EXIT_INPUT if failed else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from newsletter.build import build_issue
+    from newsletter.check import check_build, report
+    from newsletter.images import default_cache_dir
+
+    results, unbuildable = [], False
+    for issue in args.issues:
+        try:
+            findings = check_build(
+                build_issue(issue, config=args.config, cache_dir=default_cache_dir())
+            )
+        except InputError as exc:
+            for problem in exc.problems:
+                _error(str(problem))
+            unbuildable = True
+            continue
+        results.append((issue, findings))
+    everything = [f for _, found in results for f in found]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "issues": [
+                        {"issue": str(issue), "findings": [f.as_json() for f in found]}
+                        for issue, found in results
+                    ],
+                    "errors": sum(f.severity == "error" for f in everything),
+                    "warnings": sum(f.severity == "warning" for f in everything),
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for issue, found in results:
+            for finding in found:
+                print(finding)
+            print(f"{issue}: {report(found)}")
+    if unbuildable:
+        return EXIT_INPUT
+    failing = {"error", "warning"} if args.strict else {"error"}
+    return EXIT_FINDINGS if any(f.severity in failing for f in everything) else 0
 
 
 def _preview(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from newsletter.errors import InputError, Problem, display_path
 from newsletter.fields import Colour, Email, Rule, Text, Url, check_web_url, doc
@@ -82,6 +82,39 @@ class Colours:
     brand: Colour = "#8a1c1c"
 
 
+def _port(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError(f"not a port number: {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """Where `newsletter send` delivers test messages. The password is never stored here: it
+    comes from the environment variable NEWSLETTER_SMTP_PASSWORD."""
+
+    host: Text = "localhost"
+    port: Annotated[int, Rule(_port)] | None = field(
+        default=None, metadata=doc("Default: 587 for starttls, 465 for ssl, 25 for none.")
+    )
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: Text | None = None
+    ca_file: Text | None = field(
+        default=None,
+        metadata=doc(
+            "Certificate authority to trust (a file, relative to this one), e.g. a "
+            "server's self-signed certificate; default: the system's."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """`newsletter check`'s switches."""
+
+    disable: list[Text] = field(default_factory=list, metadata=doc("Rule codes to skip."))
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything in `newsletter.toml`."""
@@ -92,6 +125,8 @@ class Settings:
     sender: Sender = field(default_factory=Sender)
     links: Links = field(default_factory=Links)
     colours: Colours = field(default_factory=Colours)
+    smtp: Smtp = field(default_factory=Smtp)
+    check: Check = field(default_factory=Check)
 
 
 def find_config(start: Path) -> Path | None:
@@ -120,10 +155,15 @@ def load_settings(path: Path) -> Settings:
         line = int(found.group(1)) if found else None
         message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
         raise InputError([Problem(display, line, None, f"invalid TOML: {message}")]) from None
-    return validate(Settings, data, _toml_lines(text, display))
+    return validate(Settings, data, toml_lines(text, display))
 
 
-def _toml_lines(text: str, display: str) -> SourceMap:
+def settings_lines(path: Path) -> SourceMap:
+    """The line of each key of a settings file (for messages about its values)."""
+    return toml_lines(path.read_text(encoding="utf-8"), display_path(path))
+
+
+def toml_lines(text: str, display: str) -> SourceMap:
     """Locate each `key =` line under its `[table]`; enough for settings' flat tables."""
     smap = SourceMap(display)
     table: tuple[str, ...] = ()

@@ -78,10 +78,9 @@ class LiveBuild:
             source = build.source
             files |= {source.photo_path(i) for i in range(len(source.issue.lead.gallery))}
         try:
-            settings, root = settings_for(self.issue, self.config)
-            config = self.config or root / "newsletter.toml"
+            settings, config = settings_for(self.issue, self.config)
             files.add(config.resolve())
-            templates = (root / settings.templates).resolve()
+            templates = (config.parent / settings.templates).resolve()
         except InputError:
             templates = None
         folders = {f.parent for f in files}

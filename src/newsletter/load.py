@@ -98,11 +98,9 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     if not text.strip():
         raise InputError([Problem(display, None, None, "file is empty")])
 
-    loader = _NoAliasLoader(text)
+    problems: list[Problem] = []
     try:
-        root = loader.get_single_node()
-        problems: list[Problem] = []
-        data = _construct(loader, root, (), smap, problems) if root is not None else None
+        data = _compose(text, smap, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -110,13 +108,25 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
         if exc.context and exc.context_mark and exc.context_mark is not mark:
             what += f" ({exc.context}, line {exc.context_mark.line + 1})"
         raise InputError([Problem(display, line, None, f"invalid YAML: {what}")]) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        message = f"invalid YAML: the character U+{exc.character:04X} is not allowed; remove it"
+        raise InputError([Problem(display, line, None, message)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(display, None, None, f"invalid YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
+        message = " ".join(str(exc).split())
+        raise InputError([Problem(display, None, None, f"invalid YAML: {message}")]) from None
     if problems:
         raise InputError(problems)
     return data, smap
+
+
+def _compose(text: str, smap: SourceMap, problems: list[Problem]) -> Any:
+    loader = _NoAliasLoader(text)  # checks the characters first: may raise ReaderError
+    try:
+        root = loader.get_single_node()
+        return _construct(loader, root, (), smap, problems) if root is not None else None
+    finally:
+        loader.dispose()
 
 
 def _construct(

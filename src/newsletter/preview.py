@@ -147,7 +147,7 @@ def state(snapshot: Snapshot) -> dict[str, Any]:
         info.update(
             subject=issue.subject_line,
             preheader=issue.preheader_text,
-            sender=build.sender,
+            sender=build.settings.sender.name,
             html_bytes=report["html_bytes"],
             image_bytes=report["image_bytes"],
             images=len(report["images"]),

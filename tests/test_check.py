@@ -1,0 +1,322 @@
+"""`newsletter check`: each rule, triggered by a fixture, prints its exact line."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+from newsletter.build import build_issue
+from newsletter.check import RULES, check_build, contrast_ratio
+
+from .conftest import CONFIG, SAMPLE
+
+ISSUE = "issues/x.yaml"
+
+
+def findings(desk: Path, issue: str | None = None, settings: str | None = None) -> list[str]:
+    """Check an issue (the sample, changed) with settings (the desk's, changed)."""
+    (desk / ISSUE).write_text(SAMPLE.read_text() if issue is None else issue)
+    if settings is not None:
+        (desk / "newsletter.toml").write_text(settings)
+    return [str(f) for f in check_build(build_issue(desk / ISSUE, cache_dir=None))]
+
+
+def sample() -> str:
+    return SAMPLE.read_text()
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_the_sample_issue_is_clean(desk: Path) -> None:
+    assert findings(desk) == []
+
+
+def test_every_rule_is_tested_here() -> None:
+    source = Path(__file__).read_text()
+    assert [code for code in RULES if f'"{code}"' not in source and code not in source] == []
+
+
+def test_nl101_and_nl102_html_size_and_unsubscribe_position(desk: Path) -> None:
+    long_body = "\n\n".join(
+        f"Paragraph {n}: " + "lorem ipsum dolor sit amet " * 40 for n in range(90)
+    )
+    text = sample().replace(
+        "  body: |\n", "  body: |\n    " + long_body.replace("\n", "\n    ") + "\n\n", 1
+    )
+    found = findings(desk, text)
+    assert any(
+        line.startswith(f"{ISSUE}: error NL101: HTML is ")
+        and "Gmail clips messages over about 102,000" in line
+        for line in found
+    )
+    assert any(
+        line.startswith(f"{ISSUE}: error NL102: the unsubscribe link starts at byte ")
+        for line in found
+    )
+
+
+def test_nl101_warns_from_80_kb(desk: Path) -> None:
+    body = "\n\n".join("lorem ipsum dolor sit amet " * 40 for _ in range(45))
+    text = sample().replace(
+        "  body: |\n", "  body: |\n    " + body.replace("\n", "\n    ") + "\n\n", 1
+    )
+    found = findings(desk, text)
+    assert len(found) == 1 and found[0].startswith(f"{ISSUE}: warning NL101: HTML is ")
+    assert found[0].endswith("bytes: close to Gmail's clipping point (102,000)")
+
+
+def test_nl103_style_blocks_over_16_kb(desk: Path) -> None:
+    style = desk / "templates" / "partials" / "style.mjml.j2"
+    rules = "".join(
+        f"  @media (max-width: {300 + n}px) {{ .x{n} {{ color: #000000 !important; }} }}\n"
+        for n in range(400)
+    )
+    style.write_text(style.read_text().replace("</mj-style>", rules + "</mj-style>"))
+    found = findings(desk)
+    assert len(found) == 1
+    assert found[0].startswith(f"{ISSUE}: error NL103: <style> blocks hold ")
+    assert found[0].endswith("bytes: Gmail drops them all above 16,000")
+
+
+def noisy_photo(path: Path, seed: int) -> None:
+    """A photo that compresses badly: random noise."""
+    data = random.Random(seed).randbytes(1200 * 900 * 3)
+    Image.frombytes("RGB", (1200, 900), data).save(path)
+
+
+def test_nl201_heavy_photos(desk: Path) -> None:
+    for n in range(1, 4):
+        noisy_photo(desk / "issues" / "photos" / f"noise-{n}.png", n)
+    text = sample()
+    for n, name in enumerate(
+        ("01-apartment-blocks.jpg", "02-townhouses.png", "03-stone-house.png"), 1
+    ):
+        text = text.replace(f"photos/{name}", f"photos/noise-{n}.png")
+    found = findings(desk, text)
+    gallery, first = line_of(text, "  gallery:"), line_of(text, "photos/noise-1.png")
+    assert found[0].startswith(f"{ISSUE}:{gallery}: lead.gallery: warning NL201: photos weigh ")
+    assert found[0].endswith("MB together (more than 1 MB)")
+    assert found[1].startswith(f"{ISSUE}:{first}: lead.gallery[0].photo: warning NL201: photo is ")
+    assert found[1].endswith("KB after compression (more than 200 KB): slow on phones")
+    assert len(found) == 2  # the two in a row are shown at half width: under 200 KB
+
+
+def test_nl202_relative_image_addresses(desk: Path) -> None:
+    settings = CONFIG.read_text()
+    settings = "\n".join(
+        line for line in settings.splitlines() if not line.startswith("image_base_url")
+    )
+    found = findings(desk, settings=settings)
+    links = line_of(settings, "[links]")
+    assert found == [
+        f"newsletter.toml:{links}: links: error NL202: 9 image addresses are relative "
+        f"(images/{found[0].split('(images/')[1].split(')')[0]}): they will be broken in every "
+        "inbox; upload images/ and set links.image_base_url"
+    ]
+
+
+def test_nl203_alt_text_that_is_a_file_name(desk: Path) -> None:
+    text = sample().replace(
+        "      credit: IWPR\n", "      credit: IWPR\n      alt: IMG_2031.jpg\n", 1
+    )
+    line = line_of(text, "alt: IMG_2031.jpg")
+    assert findings(desk, text) == [
+        f"{ISSUE}:{line}: lead.gallery[0].alt: error NL203: alt text is a file name "
+        "('IMG_2031.jpg'): say what the photo shows"
+    ]
+
+
+def test_nl204_caption_without_credit(desk: Path) -> None:
+    text = sample().replace("      credit: IWPR\n", "", 1)
+    line = line_of(text, "photos/01-apartment-blocks.jpg")
+    assert findings(desk, text) == [
+        f"{ISSUE}:{line}: lead.gallery[0]: warning NL204: caption has no credit"
+    ]
+
+
+def test_nl301_plain_http_links(desk: Path) -> None:
+    text = sample().replace(
+        "url: https://example.org/news/internet-blocked",
+        "url: http://example.org/news/internet-blocked",
+    )
+    line = line_of(text, "http://example.org/news/internet-blocked")
+    assert findings(desk, text) == [
+        f"{ISSUE}:{line}: stories[2].url: warning NL301: plain http link (prefer https): "
+        "http://example.org/news/internet-blocked-after-politicians-killing"
+    ]
+
+
+def test_nl302_vague_and_empty_link_text(desk: Path) -> None:
+    text = sample().replace(
+        "    These pictures show",
+        "    More photos: [read more](https://example.org/more) and [](https://example.org/x).\n\n"
+        "    These pictures show",
+        1,
+    )
+    body = line_of(text, "  body: |")
+    assert findings(desk, text) == [
+        f"{ISSUE}:{body}: lead.body: warning NL302: link text 'read more' does not say where it "
+        "goes: name the story",
+        f"{ISSUE}:{body}: lead.body: error NL302: link without text: https://example.org/x",
+    ]
+
+
+def test_nl303_same_story_twice(desk: Path) -> None:
+    text = sample().replace(
+        "https://example.org/news/internet-blocked-after-politicians-killing",
+        "https://example.org/news/tajikistan-hard-won-peace-under-strain/",
+    )
+    line = line_of(text, "tajikistan-hard-won-peace-under-strain/")
+    assert findings(desk, text) == [
+        f"{ISSUE}:{line}: stories[2].url: warning NL303: the same story as stories[0].url: "
+        "https://example.org/news/tajikistan-hard-won-peace-under-strain/"
+    ]
+
+
+def test_nl401_long_subject(desk: Path) -> None:
+    subject = "Tajikistan: Khorog Hard Hit by Gunbattles as Government Troops Fight Rebels in Town"
+    text = sample().replace(
+        'subject: "Tajikistan: Khorog Hard Hit by Gunbattles"', f'subject: "{subject}"'
+    )
+    assert findings(desk, text) == [
+        f"{ISSUE}:6: subject: warning NL401: subject is {len(subject)} characters: inboxes cut "
+        "it after about 78"
+    ]
+
+
+def test_nl402_short_preheader(desk: Path) -> None:
+    text = sample().replace(
+        "preheader: Images of damage done by street fighting between government troops and rebels.",
+        "preheader: Damage in Khorog.",
+    )
+    assert findings(desk, text) == [
+        f"{ISSUE}:7: preheader: warning NL402: preheader is 17 characters: inboxes show 40 to "
+        "150 well"
+    ]
+
+
+def test_nl501_low_contrast_colours(desk: Path) -> None:
+    settings = CONFIG.read_text().replace('muted = "#57606a"', 'muted = "#9aa0a6"')
+    line = line_of(settings, 'muted = "#9aa0a6"')
+    on_white = contrast_ratio("#9aa0a6", "#ffffff")
+    on_page = contrast_ratio("#9aa0a6", "#eef0f2")
+    assert findings(desk, settings=settings) == [
+        f"newsletter.toml:{line}: colours.muted: error NL501: muted #9aa0a6 on background "
+        f"#ffffff has contrast {on_white:.2f}:1 (at least 4.5:1)",
+        f"newsletter.toml:{line}: colours.muted: error NL501: muted #9aa0a6 on page #eef0f2 has "
+        f"contrast {on_page:.2f}:1 (at least 4.5:1)",
+    ]
+
+
+def test_contrast_ratio_matches_wcag() -> None:
+    assert round(contrast_ratio("#000000", "#ffffff"), 2) == 21.0
+    assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48
+
+
+def test_nl502_footer_without_unsubscribe_or_address(desk: Path) -> None:
+    settings = "\n".join(
+        line
+        for line in CONFIG.read_text().splitlines()
+        if not line.startswith(("unsubscribe =", "postal_address ="))
+    )
+    found = findings(desk, settings=settings)
+    links, sender = line_of(settings, "[links]"), line_of(settings, "[sender]")
+    assert found == [
+        f"newsletter.toml:{sender}: sender: error NL502: no postal address for the footer: set "
+        "sender.postal_address",
+        f"newsletter.toml:{links}: links: error NL502: no unsubscribe link: set "
+        "links.unsubscribe (the law and Gmail's bulk-sender rules require one)",
+    ]
+
+
+def test_nl503_invisible_control_characters(desk: Path) -> None:
+    text = sample().replace(
+        "caption: Public meeting outside local government building in Khorog.",
+        'caption: "Public meeting\\x90 outside the building."',
+    )
+    line = line_of(text, "Public meeting")
+    assert findings(desk, text) == [
+        f"{ISSUE}:{line}: lead.gallery[1].caption: error NL503: contains the control character "
+        "U+0090 (Gmail clips messages with these)"
+    ]
+
+
+def test_rules_can_be_switched_off_and_unknown_codes_are_named(desk: Path) -> None:
+    text = sample().replace("      credit: IWPR\n", "", 1)
+    settings = CONFIG.read_text() + '\n[check]\ndisable = ["NL204"]\n'
+    assert findings(desk, text, settings) == []
+    settings = CONFIG.read_text() + '\n[check]\ndisable = ["NL2044"]\n'
+    (desk / "newsletter.toml").write_text(settings)
+    result = run_check(desk, ISSUE)
+    assert result.returncode == 2
+    line = line_of(settings, "disable =")
+    assert result.stderr == (
+        f"newsletter.toml:{line}: check.disable: no such rule: NL2044 (did you mean NL204?)\n"
+    )
+
+
+def run_check(desk: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "newsletter", "check", *args],
+        cwd=desk,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_exit_codes_strict_and_json(desk: Path) -> None:
+    (desk / ISSUE).write_text(sample())
+    clean = run_check(desk, ISSUE)
+    assert (clean.returncode, clean.stdout) == (0, f"{ISSUE}: no problems found\n")
+
+    (desk / ISSUE).write_text(sample().replace("      credit: IWPR\n", "", 1))
+    warned = run_check(desk, ISSUE)
+    assert warned.returncode == 0
+    assert warned.stdout.splitlines()[-1] == f"{ISSUE}: 0 errors, 1 warning"
+    assert run_check(desk, "--strict", ISSUE).returncode == 1
+
+    report = json.loads(run_check(desk, "--format", "json", ISSUE).stdout)
+    assert report["errors"] == 0 and report["warnings"] == 1
+    (finding,) = report["issues"][0]["findings"]
+    assert finding == {
+        "file": ISSUE,
+        "line": line_of(sample(), "photos/01-apartment-blocks.jpg"),
+        "field": "lead.gallery[0]",
+        "code": "NL204",
+        "severity": "warning",
+        "message": "caption has no credit",
+    }
+
+    (desk / ISSUE).write_text(
+        sample()
+        .replace("caption: Public", 'caption: "Public\\x90')
+        .replace("in Khorog.\n", 'in Khorog."\n', 1)
+    )
+    failing = run_check(desk, ISSUE)
+    assert failing.returncode == 1 and "error NL503" in failing.stdout
+
+    (desk / ISSUE).write_text("number: [")
+    assert run_check(desk, ISSUE).returncode == 2
+
+
+def test_check_does_not_write_anything(desk: Path) -> None:
+    (desk / ISSUE).write_text(sample())
+    assert run_check(desk, ISSUE).returncode == 0
+    assert not (desk / "build").exists()
+
+
+def test_noisy_photo_helper_makes_big_files(tmp_path: Path) -> None:
+    noisy_photo(tmp_path / "n.png", 1)
+    with Image.open(tmp_path / "n.png") as image:
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=85)
+    assert len(out.getvalue()) > 200_000
