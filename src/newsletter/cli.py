@@ -6,6 +6,7 @@ Each command imports what it needs when it runs, so `newsletter --help` stays in
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -57,6 +58,52 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+
+    send = _command(
+        commands,
+        "send",
+        _send,
+        "send a test of an issue over SMTP",
+        "Build ISSUE and send it, subject prefixed with [TEST], to each --to address over "
+        "SMTP ([smtp] in newsletter.toml; the password only from the environment variable "
+        "NEWSLETTER_SMTP_PASSWORD).",
+    )
+    _issue_arguments(send, many=False)
+    send.add_argument(
+        "--to", action="append", required=True, metavar="ADDR", help="recipient (repeat for more)"
+    )
+    send.add_argument(
+        "--embed-images",
+        action="store_true",
+        help="attach the photos to the message (cid:) instead of linking them",
+    )
+    send.add_argument("--smtp-host", help="SMTP server (default: smtp.host)")
+    send.add_argument("--smtp-port", type=int, help="port (default: smtp.port, or by security)")
+    send.add_argument(
+        "--smtp-security",
+        choices=("starttls", "ssl", "none"),
+        help="starttls, ssl or none (default: smtp.security)",
+    )
+    send.add_argument("--smtp-user", help="login (default: smtp.user; none: no login)")
+
+    new = _command(
+        commands,
+        "new",
+        _new,
+        "start the next issue file from the latest one",
+        "Write issues/<date>.yaml: the latest issue's number + 1, the date (default: the "
+        "latest issue's weekday, next week), and an empty lead and stories to fill in. "
+        "Never overwrites a file.",
+    )
+    new.add_argument(
+        "--date", type=_date, metavar="YYYY-MM-DD", help="date of the new issue"
+    )
+    new.add_argument(
+        "--issues",
+        type=Path,
+        default=Path("issues"),
+        help="folder of issue files (default: issues)",
     )
 
     preview = _command(
@@ -114,7 +161,8 @@ def run(argv: Sequence[str] | None = None) -> None:
     try:
         code = args.run(args)
     except EnvironmentFailure as exc:
-        _error(f"error: {exc}")
+        for line in str(exc).splitlines():
+            _error(f"error: {line}")
         code = EXIT_ENVIRONMENT
     sys.exit(code)
 
@@ -187,6 +235,43 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(f.severity in failing for f in everything) else 0
 
 
+def _send(args: argparse.Namespace) -> int:
+    from newsletter.build import build_issue
+    from newsletter.images import default_cache_dir
+    from newsletter.send import check_recipients, send_test, smtp_options
+
+    try:
+        recipients = check_recipients(args.to)
+        build = build_issue(args.issue, config=args.config, cache_dir=default_cache_dir())
+    except InputError as exc:
+        for problem in exc.problems:
+            _error(str(problem))
+        return EXIT_INPUT
+    options = smtp_options(
+        build,
+        host=args.smtp_host,
+        port=args.smtp_port,
+        security=args.smtp_security,
+        user=args.smtp_user,
+    )
+    send_test(build, recipients, options, embed=args.embed_images)  # SendFailure: exit 3
+    print(f"sent [TEST] {build.source.issue.subject_line} to {', '.join(recipients)} via {options}")
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from newsletter.new_issue import next_issue
+
+    try:
+        path = next_issue(args.issues, args.date)
+    except InputError as exc:
+        for problem in exc.problems:
+            _error(str(problem))
+        return EXIT_INPUT
+    print(f"created {path}: fill it in, then run: newsletter check {path}")
+    return 0
+
+
 def _preview(args: argparse.Namespace) -> int:
     from newsletter.images import default_cache_dir
     from newsletter.preview import serve
@@ -224,6 +309,13 @@ def _progress() -> Callable[[int, int], None] | None:
         sys.stderr.flush()
 
     return show
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-12-01, got {text!r}") from None
 
 
 def _error(line: str) -> None:

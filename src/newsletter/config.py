@@ -82,6 +82,12 @@ class Colours:
     brand: Colour = "#8a1c1c"
 
 
+def _seconds(value: int) -> int:
+    if not 1 <= value <= 600:
+        raise ValueError(f"expected 1 to 600 seconds, got {value}")
+    return value
+
+
 def _port(value: int) -> int:
     if not 1 <= value <= 65535:
         raise ValueError(f"not a port number: {value}")
@@ -105,6 +111,9 @@ class Smtp:
             "Certificate authority to trust (a file, relative to this one), e.g. a "
             "server's self-signed certificate; default: the system's."
         ),
+    )
+    timeout: Annotated[int, Rule(_seconds)] = field(
+        default=20, metadata=doc("Seconds to wait for the server before giving up.")
     )
 
 

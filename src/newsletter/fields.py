@@ -49,6 +49,8 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 def check_web_url(value: str) -> str:
     """Accept an absolute http(s) address only; anything else could run script or break."""
     value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
     if _UNSAFE.search(value):
         raise ValueError("web address contains spaces or control characters")
     parts = urlsplit(value)
@@ -57,8 +59,11 @@ def check_web_url(value: str) -> str:
     return value
 
 
-def _email(value: str) -> str:
+def check_email(value: str) -> str:
+    """Accept a plain e-mail address such as `feedback.ca@example.org`."""
     value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
     if not _EMAIL.match(value):
         raise ValueError(f"not an e-mail address: {value!r}")
     return value
@@ -78,6 +83,6 @@ def _positive(value: int) -> int:
 
 Text = Annotated[str, Rule(_text, {"minLength": 1, "maxLength": MAX_TEXT})]
 Url = Annotated[str, Rule(check_web_url, {"format": "uri", "pattern": "^https?://"})]
-Email = Annotated[str, Rule(_email, {"format": "email"})]
+Email = Annotated[str, Rule(check_email, {"format": "email"})]
 Colour = Annotated[str, Rule(_colour, {"pattern": "^#[0-9a-fA-F]{6}$"})]
 Positive = Annotated[int, Rule(_positive, {"minimum": 1})]
