@@ -148,7 +148,8 @@ def test_embedded_images_match_every_cid(desk: Path, server: tuple[Inbox, int, P
     message = inbox.only()
     html_part = message.get_body(("html",))
     assert html_part is not None
-    related = message.get_payload()[1]  # type: ignore[index]
+    related = list(message.iter_parts())[1]
+    assert isinstance(related, EmailMessage)
     assert related.get_content_type() == "multipart/related"
     html = html_part.get_content()
     cids = re.findall(r'src="cid:([^"]+)"', html)
