@@ -53,7 +53,8 @@ def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
 
     result = build.build_issue(SAMPLE, cache_dir=cache)  # warm: images cached, imports done
     settings, config = build.settings_for(SAMPLE, None)
-    env = render.environment(config.parent / settings.templates, cache)
+    language = result.source.issue.language
+    env = render.environment(config.parent / settings.templates, cache, language)
     page = build.Page.make(result.source, settings, result.renditions)
     stages: dict[str, list[float]] = {"jinja2 (MJML)": [], "mjml-python": [], "transforms": []}
     for _ in range(runs):

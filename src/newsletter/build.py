@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from newsletter import images, layout, markdown, output, render, transforms
+from newsletter import i18n, images, layout, markdown, output, render, transforms
 from newsletter.config import Settings, find_config, is_merge_tag, load_settings
 from newsletter.errors import InputError, Problem, display_path
 from newsletter.issue_file import SourceIssue, read_issue
@@ -28,7 +28,6 @@ FONTS = {
     "sans": Markup("-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"),
     "serif": Markup("Georgia, 'Times New Roman', Times, serif"),
 }
-TEXT_DIRECTION = {"ar": "rtl", "fa": "rtl", "he": "rtl", "ur": "rtl", "ps": "rtl"}
 
 
 @dataclass(frozen=True)
@@ -125,13 +124,25 @@ def build_issue(
     """
     settings, config_path = settings_for(issue_path, config)
     source = read_issue(issue_path)
+    language = source.issue.language
+    if not i18n.known_language(language):
+        raise InputError(
+            [
+                source.smap.problem(
+                    ("language",),
+                    f"unknown language {language!r} (a code such as en, ru, tg, ky, uz, kk)",
+                )
+            ]
+        )
+    settings = settings.for_language(language)
     renditions = make_images(source, settings, cache_dir, progress)
     if local_images:
         settings = dataclasses.replace(
             settings, links=dataclasses.replace(settings.links, image_base_url=None)
         )
     page = Page.make(source, settings, renditions)
-    env = render.environment(config_path.parent / settings.templates, cache_dir)
+    templates = config_path.parent / settings.templates
+    env = render.environment(templates, cache_dir, language)
     mjml, html = page.html(env)
     text = page.text(env)
     message = build_message(
@@ -150,7 +161,7 @@ def build_issue(
         renditions,
         settings,
         config_path,
-        _size_warnings(html),
+        _size_warnings(html) + _language_warnings(templates, language),
     )
 
 
@@ -213,7 +224,7 @@ class Page:
             "colours": settings.colours,
             "fonts": FONTS,
             "lang": issue.language,
-            "dir": TEXT_DIRECTION.get(issue.language, "ltr"),
+            "dir": i18n.direction(issue.language),
             "body_width": layout.BODY_WIDTH,
             "gutter": layout.GUTTER,
             "pair_padding": layout.PAIR_PADDING,
@@ -272,6 +283,15 @@ def _picture(photo: Any, rendition: images.Rendition, slot: layout.Slot, base: s
     width = min(slot.width, rendition.width)  # never shown wider than its pixels
     height = round(rendition.height * width / rendition.width)
     return Picture(photo, base + rendition.name, width, height)
+
+
+def _language_warnings(templates: Path, language: str) -> list[str]:
+    if i18n.has_catalog(templates / render.LOCALE_DIR, language):
+        return []
+    return [
+        f"no translation of the labels into {language!r}: they stay in English "
+        f"(see the README: adding a language)"
+    ]
 
 
 def _size_warnings(html: str) -> list[str]:

@@ -356,6 +356,12 @@ def contrast(ctx: Context) -> Iterator[Finding]:
         ("muted", "background"),
         ("link", "background"),
         ("muted", "page"),
+        ("brand", "background"),
+        ("dark_text", "dark_background"),
+        ("dark_muted", "dark_background"),
+        ("dark_link", "dark_background"),
+        ("dark_muted", "dark_page"),
+        ("dark_brand", "dark_background"),
     ]
     for fore, back in pairs:
         ratio = contrast_ratio(getattr(colours, fore), getattr(colours, back))

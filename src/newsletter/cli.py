@@ -96,9 +96,7 @@ def parser() -> argparse.ArgumentParser:
         "latest issue's weekday, next week), and an empty lead and stories to fill in. "
         "Never overwrites a file.",
     )
-    new.add_argument(
-        "--date", type=_date, metavar="YYYY-MM-DD", help="date of the new issue"
-    )
+    new.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the new issue")
     new.add_argument(
         "--issues",
         type=Path,

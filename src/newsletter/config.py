@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -80,6 +81,13 @@ class Colours:
     page: Colour = "#eef0f2"
     link: Colour = "#0b57a4"
     brand: Colour = "#8a1c1c"
+    # In dark mode (clients that honour prefers-color-scheme, and Outlook.com):
+    dark_text: Colour = "#e6e8eb"
+    dark_muted: Colour = "#a9b1ba"
+    dark_background: Colour = "#1b1f24"
+    dark_page: Colour = "#111417"
+    dark_link: Colour = "#8cc4ff"
+    dark_brand: Colour = "#ff9e9e"
 
 
 def _seconds(value: int) -> int:
@@ -125,6 +133,16 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Edition:
+    """What differs in one language's edition; anything left out is as in the main settings."""
+
+    name: Text | None = None
+    tagline: Text | None = None
+    sender_name: Text | None = None
+    postal_address: Text | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything in `newsletter.toml`."""
 
@@ -136,6 +154,26 @@ class Settings:
     colours: Colours = field(default_factory=Colours)
     smtp: Smtp = field(default_factory=Smtp)
     check: Check = field(default_factory=Check)
+    languages: dict[str, Edition] = field(
+        default_factory=dict, metadata=doc("Per-language overrides: [languages.ru] name = ...")
+    )
+
+    def for_language(self, language: str) -> Settings:
+        """These settings with the `language` edition's overrides applied."""
+        edition = self.languages.get(language)
+        if edition is None:
+            return self
+        sender = dataclasses.replace(
+            self.sender,
+            name=edition.sender_name or self.sender.name,
+            postal_address=edition.postal_address or self.sender.postal_address,
+        )
+        return dataclasses.replace(
+            self,
+            name=edition.name or self.name,
+            tagline=edition.tagline or self.tagline,
+            sender=sender,
+        )
 
 
 def find_config(start: Path) -> Path | None:

@@ -81,8 +81,19 @@ def _positive(value: int) -> int:
     return value
 
 
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+
+
+def check_language(value: str) -> str:
+    """A language code such as en, ru, tg or uz-Cyrl (whether Babel knows it is checked later)."""
+    if not _LANGUAGE.match(value):
+        raise ValueError(f"not a language code: {value!r} (such as en, ru, tg, ky, uz, kk)")
+    return value
+
+
 Text = Annotated[str, Rule(_text, {"minLength": 1, "maxLength": MAX_TEXT})]
 Url = Annotated[str, Rule(check_web_url, {"format": "uri", "pattern": "^https?://"})]
 Email = Annotated[str, Rule(check_email, {"format": "email"})]
 Colour = Annotated[str, Rule(_colour, {"pattern": "^#[0-9a-fA-F]{6}$"})]
 Positive = Annotated[int, Rule(_positive, {"minimum": 1})]
+Language = Annotated[str, Rule(check_language, {"pattern": _LANGUAGE.pattern})]

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
 
-from newsletter.fields import Email, Positive, Text, Url, doc
-
-LANGUAGES = ("en", "ru")
+from newsletter.fields import Email, Language, Positive, Text, Url, doc
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,9 @@ class Issue:
     number: Positive
     date: dt.date
     lead: Lead
-    language: Literal["en", "ru"] = "en"
+    language: Language = field(
+        default="en", metadata=doc("en, ru, ...: the fixed labels come from templates/locale/.")
+    )
     subject: Text | None = field(default=None, metadata=doc("Defaults to the lead's title."))
     preheader: Text | None = field(
         default=None, metadata=doc("Inbox preview line; defaults to the lead's standfirst.")

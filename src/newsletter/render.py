@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sys
 import textwrap
 import traceback
@@ -13,16 +12,21 @@ from typing import Any
 import jinja2
 import mjml
 
+from newsletter import i18n
 from newsletter.errors import InputError, Problem, display_path
 
 HTML_TEMPLATE = "email.mjml.j2"
+LOCALE_DIR = "locale"  # under the templates folder: <language>/LC_MESSAGES/messages.po
 TEXT_TEMPLATE = "email.txt.j2"
 
 
-def environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Environment:
+def environment(
+    templates: Path, cache_dir: Path | None = None, language: str = i18n.SOURCE_LANGUAGE
+) -> jinja2.Environment:
     """A Jinja2 environment that escapes everything in MJML and fails on any unknown name.
 
-    With `cache_dir`, compiled templates are kept there for the next process.
+    Labels (`_("...")`) and dates come out in `language`. With `cache_dir`, compiled templates
+    are kept there for the next process.
     """
     bytecode_cache = None
     if cache_dir is not None:
@@ -45,8 +49,10 @@ def environment(templates: Path, cache_dir: Path | None = None) -> jinja2.Enviro
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
-    env.filters["long_date"] = long_date
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        i18n.translations(templates / LOCALE_DIR, language), newstyle=True
+    )
+    env.filters["long_date"] = lambda value: i18n.long_date(value, language)
     env.filters["wrap"] = wrap
     return env
 
@@ -61,11 +67,6 @@ def wrap(text: str, width: int = 76, indent: str = "", first: str | None = None)
         break_long_words=False,
         break_on_hyphens=False,
     )
-
-
-def long_date(value: dt.date) -> str:
-    """Format a date as the desk writes it: 31 July 2012."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

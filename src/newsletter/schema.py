@@ -67,6 +67,9 @@ def _schema(tp: Any, definitions: dict[str, Any]) -> dict[str, Any]:
     if origin is list:
         (item,) = typing.get_args(tp)
         return {"type": "array", "items": _schema(item, definitions)}
+    if origin is dict:
+        _, value = typing.get_args(tp)
+        return {"type": "object", "additionalProperties": _schema(value, definitions)}
     if dataclasses.is_dataclass(tp):
         name = typing.cast(type, tp).__name__
         if name not in definitions:

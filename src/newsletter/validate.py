@@ -85,6 +85,15 @@ def _convert(value: Any, tp: Any, loc: Loc, smap: SourceMap, problems: list[Prob
         return _convert_all(
             [(item, item_type, (*loc, i)) for i, item in enumerate(value)], smap, problems
         )
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _wrong_type(value, dict, loc, smap, problems)
+        _, value_type = typing.get_args(tp)
+        keys = list(value)
+        converted = _convert_all(
+            [(value[key], value_type, (*loc, key)) for key in keys], smap, problems
+        )
+        return dict(zip(keys, converted, strict=True))
     if dataclasses.is_dataclass(tp):
         return _convert_dataclass(value, typing.cast(type, tp), loc, smap, problems)
     if tp is dt.date:

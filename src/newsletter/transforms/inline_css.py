@@ -24,6 +24,7 @@ cssutils.profile.removeProfile(all=True)
 # media queries meant to stay in <head>, so they are left exactly as MJML wrote them. That
 # also keeps the HTML smaller (no reset repeated on every <td>) and halves premailer's work.
 MARKER = "/* inline */"
+_IGNORE = ' data-premailer="ignore"'
 _STYLE_OPEN = re.compile(r"<style\b([^>]*)>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 
 
@@ -31,14 +32,14 @@ def _leave_alone(match: re.Match[str]) -> str:
     attributes, body = match.group(1), match.group(2)
     if MARKER in body:
         return f"<style{attributes}>{body.replace(MARKER, '')}</style>"
-    return f'<style data-premailer="ignore"{attributes}>{body}</style>'
+    return f"<style{_IGNORE}{attributes}>{body}</style>"
 
 
 def inline_css(html: str) -> str:
     """Copy the rules of marked <style> blocks onto elements; @media rules stay in <head>."""
     html = _STYLE_OPEN.sub(_leave_alone, html)
     try:
-        return str(
+        inlined = str(
             Premailer(
                 html,
                 allow_network=False,  # never fetch a stylesheet named in the HTML
@@ -55,3 +56,6 @@ def inline_css(html: str) -> str:
     except Exception as exc:  # premailer raises plain exceptions from cssutils and lxml
         message = f"CSS inlining failed: {exc}"
         raise InputError([Problem("templates", None, None, message)]) from None
+    # premailer removes the mark from the blocks it skipped, except those it never looks at
+    # (inside conditional comments, or with a media attribute).
+    return inlined.replace(_IGNORE, "")

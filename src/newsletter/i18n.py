@@ -1,0 +1,76 @@
+"""Languages: the templates' fixed labels from gettext catalogs, dates and direction via Babel.
+
+Catalogs live in templates/locale/<language>/LC_MESSAGES/messages.po, the layout translators
+and `pybabel` know. They are read as they are (compiled in memory), so an edited .po shows in
+the next build without a compile step. English is the templates' own text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+from pathlib import Path
+
+SOURCE_LANGUAGE = "en"
+
+
+def catalog_path(locale_dir: Path, language: str) -> Path:
+    """Where the catalog of `language` lives."""
+    return locale_dir / language.replace("-", "_") / "LC_MESSAGES" / "messages.po"
+
+
+def translations(locale_dir: Path, language: str) -> gettext.NullTranslations:
+    """The labels for `language`; English (the templates' text) where there is no catalog."""
+    path = catalog_path(locale_dir, language)
+    if language == SOURCE_LANGUAGE or not path.is_file():
+        return gettext.NullTranslations()
+    return _compiled(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(path: Path, mtime: int) -> gettext.GNUTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as po:
+        catalog = read_po(po)
+    mo = io.BytesIO()
+    write_mo(mo, catalog)  # fuzzy entries are left out, as `pybabel compile` does
+    mo.seek(0)
+    return gettext.GNUTranslations(mo)
+
+
+def has_catalog(locale_dir: Path, language: str) -> bool:
+    """True when the labels of `language` are translated (English always is)."""
+    return language == SOURCE_LANGUAGE or catalog_path(locale_dir, language).is_file()
+
+
+def known_language(language: str) -> bool:
+    """True when Babel (CLDR) knows the language, so dates and direction can be had."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
+
+
+def long_date(value: dt.date, language: str) -> str:
+    """The date as the edition writes it: 31 July 2012, 31 июля 2012 г."""
+    from babel.dates import format_date
+
+    locale = language.replace("-", "_")
+    if language == SOURCE_LANGUAGE:
+        return format_date(value, "d MMMM y", locale="en")  # the desk's British style
+    return format_date(value, "long", locale=locale)
+
+
+def direction(language: str) -> str:
+    """`rtl` for right-to-left scripts (Arabic, Persian, Hebrew...), else `ltr`."""
+    from babel import Locale
+
+    order = Locale.parse(language.replace("-", "_")).character_order
+    return "rtl" if order == "right-to-left" else "ltr"
