@@ -34,10 +34,22 @@ def _text(value: str) -> str:
         raise ValueError("must not be empty")
     if len(value) > MAX_TEXT:
         raise ValueError(f"too long ({len(value):,} characters; at most {MAX_TEXT:,})")
+    if found := _INVISIBLE.search(value):
+        raise ValueError(f"contains the invisible control character U+{ord(found.group()):04X}; "
+                         "remove it")
+    if found := _BIDI_CONTROL.search(value):
+        raise ValueError(f"contains the bidirectional control character "
+                         f"U+{ord(found.group()):04X}, which can make text read differently "
+                         "from how it is stored; remove it")
     return value
 
 
 MAX_TEXT = 100_000
+# C0 controls but tab and newline, DEL, and C1 controls (Gmail clips messages containing them).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Embeddings, overrides and isolates (the "Trojan Source" characters). The plain direction
+# marks U+200E and U+200F stay allowed: right-to-left editions use them.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _EMAIL = re.compile(
     r"^[^@\s<>\"'(),;:]+"  # local part

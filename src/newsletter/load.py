@@ -81,6 +81,8 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
         raise InputError([Problem(display, None, None, f"cannot read: {exc.strerror}")]) from None
     if len(raw) > _MAX_BYTES:
         raise InputError([Problem(display, None, None, "file is larger than 20 MB")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError([Problem(display, 1, None, "saved as UTF-16; save the file as UTF-8")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

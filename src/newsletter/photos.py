@@ -55,8 +55,8 @@ def make_rendition(raw: bytes, width: int, background: tuple[int, int, int]) -> 
     box = _draft(image, scale)
     try:
         image.load()
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageProblem(f"image file is damaged or truncated ({exc})") from None
+    except (OSError, SyntaxError, ValueError):
+        raise ImageProblem("image file is damaged or truncated") from None
     image = _normalise_mode(image)
     graphic = _is_graphic(image)
     image = _resize(image, size, box)
@@ -74,8 +74,8 @@ def _open(raw: bytes) -> Image.Image:
         image = Image.open(io.BytesIO(raw), formats=ACCEPTED_FORMATS)
     except UnidentifiedImageError:
         raise ImageProblem("not an image, or not JPEG, PNG, GIF, WebP or TIFF") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageProblem(f"image file is damaged or truncated ({exc})") from None
+    except (OSError, SyntaxError, ValueError):
+        raise ImageProblem("image file is damaged or truncated") from None
     if image.width * image.height > MAX_PIXELS:
         raise ImageProblem(
             f"image is too large ({image.width}x{image.height} pixels; "
