@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the user's input, located like a compiler error."""
 
@@ -15,6 +15,13 @@ class Problem:
     line: int | None
     field: str | None
     message: str
+
+    def __lt__(self, other: Problem) -> bool:
+        """Order as a reader goes through the file: by file, line, field (None first)."""
+        return self._key() < other._key()
+
+    def _key(self) -> tuple[str, int, str, str]:
+        return (self.file, self.line or 0, self.field or "", self.message)
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

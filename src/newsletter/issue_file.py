@@ -43,14 +43,10 @@ def read_issue(path: Path) -> SourceIssue:
     try:
         issue = validate(Issue, data, smap)
     except InputError as exc:
-        raise InputError(sorted(set(exc.problems + problems), key=_order)) from None
+        raise InputError(sorted(set(exc.problems + problems))) from None
     if problems:
-        raise InputError(sorted(problems, key=_order))
+        raise InputError(sorted(problems))
     return SourceIssue(issue, path, smap)
-
-
-def _order(problem: Problem) -> tuple[int, str]:
-    return (problem.line or 0, problem.field or "")
 
 
 def _gallery(data: Any) -> list[Any]:

@@ -22,7 +22,10 @@ def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
     one rename, so a build that fails or is killed half-way leaves the previous output intact.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    _remove_abandoned(target)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent)
+    )
     try:
         for name, data in files.items():
             path = staging / name
@@ -34,6 +37,24 @@ def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned(target: Path) -> None:
+    """Remove staging folders left by builds that were killed (their process is gone)."""
+    for folder in target.parent.glob(f".{target.name}.new-*-*"):
+        pid = folder.name.removeprefix(f".{target.name}.new-").split("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _swap_in(staging: Path, target: Path) -> None:

@@ -1,0 +1,208 @@
+"""Whatever the input, a build either works or says what is wrong; it never touches the
+network, and a build killed half-way leaves the previous output whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from newsletter.build import build_issue
+from newsletter.check import check_build
+from newsletter.errors import InputError
+
+from .conftest import CONFIG, ROOT, SAMPLE
+
+PHOTOS = ["photos/02-townhouses.png", "photos/07-window.png", "photos/04-parked-car.jpg"]
+# Printable text in any script: letters, marks, digits, punctuation, symbols, spaces.
+TEXT = st.text(
+    alphabet=st.characters(categories=("L", "M", "N", "P", "S", "Zs")), min_size=1, max_size=60
+).filter(lambda s: s.strip() != "")
+SLUG = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=20)
+URL = SLUG.map(lambda slug: f"https://example.org/news/{slug}")
+
+
+@st.composite
+def issues(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid issue with random text in every field."""
+    gallery = [
+        {"photo": draw(st.sampled_from(PHOTOS)), "caption": draw(TEXT), "credit": draw(TEXT)}
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    return {
+        "number": draw(st.integers(1, 10_000)),
+        "date": draw(st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1))),
+        "language": draw(st.sampled_from(["en", "ru"])),
+        "lead": {
+            "title": draw(TEXT),
+            "url": draw(URL),
+            "standfirst": draw(TEXT),
+            "gallery": gallery,
+            "body": draw(TEXT),
+            "see_also": [{"title": draw(TEXT), "url": draw(URL)}],
+        },
+        "stories": [
+            {"title": draw(TEXT), "url": draw(URL), "summary": draw(TEXT)}
+            for _ in range(draw(st.integers(0, 3)))
+        ],
+    }
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    desk = tmp_path_factory.mktemp("desk")
+    shutil.copy(CONFIG, desk / "newsletter.toml")
+    shutil.copytree(ROOT / "templates", desk / "templates")
+    (desk / "issues" / "photos").mkdir(parents=True)
+    for photo in PHOTOS:
+        shutil.copy(ROOT / "issues" / photo, desk / "issues" / photo)
+    return desk
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(issue=issues())
+def test_random_valid_issues_build_and_show_every_field_as_text(
+    scratch: Path, issue: dict[str, Any]
+) -> None:
+    path = scratch / "issues" / "random.yaml"
+    path.write_text(yaml.safe_dump(issue, allow_unicode=True), encoding="utf-8")
+    built = build_issue(path, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]))
+    tree = lxml_html.fromstring(built.html)
+    assert tree.xpath("//script|//iframe|//object") == []
+    shown, text = words(tree.text_content()), words(built.text)
+    lead = issue["lead"]
+    fields = [lead["title"], lead["standfirst"], lead["see_also"][0]["title"]]
+    fields += [p["caption"] for p in lead["gallery"]] + [p["credit"] for p in lead["gallery"]]
+    fields += [s["title"] for s in issue["stories"]] + [s["summary"] for s in issue["stories"]]
+    for value in fields:
+        assert words(value) in shown
+        assert words(value) in text or words(value).upper() in text
+    assert [img.get("alt") for img in tree.xpath("//img")] == [
+        p["caption"].strip() for p in lead["gallery"]
+    ]
+    check_build(built)  # the checks run on anything that builds
+
+
+# Any shape of data at all: a mapping of known and unknown keys with any values.
+KEYS = st.sampled_from(
+    [
+        "number",
+        "date",
+        "language",
+        "lead",
+        "title",
+        "url",
+        "standfirst",
+        "gallery",
+        "photo",
+        "caption",
+        "credit",
+        "body",
+        "stories",
+        "summary",
+        "see_also",
+        "contact",
+        "x",
+        "",
+    ]
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=True),
+    TEXT,
+    st.dates(),
+    st.sampled_from([*PHOTOS, "../../etc/passwd", "/etc"]),
+)
+ANYTHING = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(KEYS, inner, max_size=6)),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.dictionaries(KEYS, ANYTHING, max_size=8))
+def test_any_data_builds_or_gives_located_lines(scratch: Path, data: dict[str, Any]) -> None:
+    path = scratch / "issues" / "any.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        build_issue(path, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]))
+    except InputError as exc:
+        assert exc.problems
+        for line in str(exc).splitlines():
+            assert re.match(r"^(/.*/)?(issues/)?any\.yaml(:\d+)?: \S", line), line
+
+
+def test_no_socket_is_opened_during_a_build(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("network access during a build")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    for issue in (SAMPLE, ROOT / "issues" / "2012-07-31-khorog-ru.yaml"):
+        built = build_issue(issue, config=CONFIG, cache_dir=tmp_path / issue.stem)  # cold cache
+        check_build(built)
+    assert attempts == []
+
+
+def test_killed_build_leaves_the_previous_output_whole(desk: Path, tmp_path: Path) -> None:
+    issue = desk / "issues" / SAMPLE.name
+    shutil.copy(SAMPLE, issue)
+    command = [sys.executable, "-m", "newsletter", "build", f"issues/{SAMPLE.name}"]
+    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(tmp_path / "first")}
+    subprocess.run(command, cwd=desk, env=env, check=True, capture_output=True)
+    out = desk / "build" / SAMPLE.stem
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    issue.write_text(SAMPLE.read_text().replace("Hard Hit by Gunbattles", "Under Fire"))
+    for attempt, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.5)):
+        env["NEWSLETTER_CACHE_DIR"] = str(tmp_path / f"cold-{attempt}")  # slow: photos anew
+        running = subprocess.Popen(
+            command, cwd=desk, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(delay)
+        running.send_signal(signal.SIGKILL)
+        running.wait()
+        assert_whole(out)
+        now = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        assert now == before or b"Under Fire" in now[Path("index.html")]
+    subprocess.run(command, cwd=desk, env=env, check=True, capture_output=True)
+    assert_whole(out)
+    assert sorted(p.name for p in out.parent.iterdir()) == [SAMPLE.stem], "staging left over"
+
+
+def assert_whole(out: Path) -> None:
+    """Every file the report names is there with its size, and nothing else."""
+    report = json.loads((out / "report.json").read_text())
+    assert (out / "index.html").stat().st_size == report["html_bytes"]
+    assert (out / "index.txt").stat().st_size == report["text_bytes"]
+    assert (out / "message.eml").stat().st_size == report["eml_bytes"]
+    images = {p.name: p.stat().st_size for p in (out / "images").iterdir()}
+    assert images == {Path(i["file"]).name: i["bytes"] for i in report["images"]}
