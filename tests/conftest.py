@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,6 +29,31 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def run_newsletter(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command line (`python -m newsletter ...`) and capture what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsletter", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def visible_text(html: str) -> str:
+    """The document's text as a reader sees it, whitespace folded."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(html)
+    for element in tree.xpath("//style|//title"):
+        element.drop_tree()
+    return " ".join(tree.text_content().split())
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

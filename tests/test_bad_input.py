@@ -3,12 +3,12 @@ and the previous build left exactly as it was."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from .conftest import run_newsletter
 
 GOOD = """\
 number: 656
@@ -94,18 +94,12 @@ CASES = {
 }
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", *args], capture_output=True, text=True, check=False
-    )
-
-
 @pytest.fixture
 def previous_build(desk: Path) -> dict[str, bytes]:
     """Build a good issue as issues/bad.yaml, so a bad one has something to spoil."""
     (desk / "issues" / "bad.yaml").write_text(GOOD)
     (desk / "issues" / "photos" / "notes.jpg").write_text("<html>not a photo</html>")
-    result = run_cli("build", "issues/bad.yaml")
+    result = run_newsletter("build", "issues/bad.yaml")
     assert result.returncode == 0, result.stderr
     return snapshot(desk / "build" / "bad")
 
@@ -122,7 +116,7 @@ def test_bad_input_exits_2_with_one_line_per_problem(
 ) -> None:
     text, expected = CASES[case]
     (desk / "issues" / "bad.yaml").write_text(text)
-    result = run_cli("build", "issues/bad.yaml")
+    result = run_newsletter("build", "issues/bad.yaml")
     assert result.returncode == 2
     assert result.stderr.splitlines() == expected
     assert "Traceback" not in result.stderr + result.stdout
@@ -159,7 +153,7 @@ def test_bad_input_exits_2_with_one_line_per_problem(
 )
 def test_unreadable_issue_files(desk: Path, content: bytes, expected: str) -> None:
     (desk / "issues" / "bad.yaml").write_bytes(content)
-    result = run_cli("build", "issues/bad.yaml")
+    result = run_newsletter("build", "issues/bad.yaml")
     assert result.returncode == 2
     assert result.stderr.splitlines()[0].startswith(expected), result.stderr
     assert "Traceback" not in result.stderr
@@ -175,7 +169,7 @@ def test_bad_settings_are_located_too(desk: Path) -> None:
     lines = settings.splitlines()
     adress = lines.index('adress = "newsletter@example.org"') + 1
     link = lines.index('link = "blue"') + 1
-    result = run_cli("build", "issues/ok.yaml")
+    result = run_newsletter("build", "issues/ok.yaml")
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"newsletter.toml:{adress}: sender.adress: unknown field (did you mean 'address'?)",
@@ -191,7 +185,7 @@ def test_template_mistake_names_template_file_and_line(desk: Path) -> None:
             "settings.sender.postal_address", "settings.sender.postal_adress"
         )
     )
-    result = run_cli("build", "issues/ok.yaml")
+    result = run_newsletter("build", "issues/ok.yaml")
     assert result.returncode == 2
     line = next(
         n for n, text in enumerate(footer.read_text().splitlines(), 1) if "postal_adress" in text
@@ -205,6 +199,6 @@ def test_template_mistake_names_template_file_and_line(desk: Path) -> None:
 def test_no_settings_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "x.yaml").write_text(textwrap.dedent(GOOD))
-    result = run_cli("build", "x.yaml")
+    result = run_newsletter("build", "x.yaml")
     assert result.returncode == 2
     assert result.stderr.strip() == "x.yaml: no newsletter.toml in . or above it (or pass --config)"

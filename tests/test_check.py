@@ -7,7 +7,6 @@ import json
 import random
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from PIL import Image
@@ -15,7 +14,7 @@ from PIL import Image
 from newsletter.build import build_issue
 from newsletter.check import RULES, check_build, contrast_ratio
 
-from .conftest import CONFIG, SAMPLE
+from .conftest import CONFIG, SAMPLE, run_newsletter
 
 ISSUE = "issues/x.yaml"
 
@@ -280,13 +279,7 @@ def test_rules_can_be_switched_off_and_unknown_codes_are_named(desk: Path) -> No
 
 
 def run_check(desk: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", "check", *args],
-        cwd=desk,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_newsletter("check", *args, cwd=desk)
 
 
 def test_exit_codes_strict_and_json(desk: Path) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
-from .conftest import ROOT
+from .conftest import ROOT, run_newsletter
 
 HOSTILE = ROOT / "tests" / "hostile"
 EXPECTED = HOSTILE / "expected.txt"
@@ -52,14 +51,7 @@ def bad_cases() -> list[str]:
 
 
 def build(desk: Path, *issues: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", "build", *issues],
-        cwd=desk,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_newsletter("build", *issues, cwd=desk)
 
 
 def test_the_corpus_is_big_enough_and_fully_expected() -> None:

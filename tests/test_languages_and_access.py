@@ -19,7 +19,7 @@ from newsletter import markdown
 from newsletter.build import Build, build_issue, write_build
 from newsletter.errors import InputError
 
-from .conftest import ARTIFACTS, CONFIG, ROOT, SAMPLE
+from .conftest import ARTIFACTS, CONFIG, ROOT, SAMPLE, visible_text
 
 RUSSIAN = ROOT / "issues" / "2012-07-31-khorog-ru.yaml"
 LOCALE = ROOT / "templates" / "locale"
@@ -37,17 +37,10 @@ def russian() -> Build:
     return build_issue(RUSSIAN, config=CONFIG, cache_dir=None)
 
 
-def visible(html: str) -> str:
-    tree = lxml_html.fromstring(html)
-    for element in tree.xpath("//style|//title"):
-        element.drop_tree()
-    return " ".join(tree.text_content().split())
-
-
 def test_russian_edition_has_no_english_label(russian: Build) -> None:
     labels = english_labels()
     assert len(labels) >= 8
-    html_text, text = visible(russian.html), " ".join(russian.text.split())
+    html_text, text = visible_text(russian.html), " ".join(russian.text.split())
     for label in labels:
         fixed = label.split("%(")[0].strip()  # the words around a placeholder
         assert fixed not in html_text, label

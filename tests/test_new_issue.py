@@ -5,22 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from newsletter.new_issue import next_weekday
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, run_newsletter
 
 
 def run(desk: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", command, *args],
-        cwd=desk,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_newsletter(command, *args, cwd=desk)
 
 
 def test_next_weekday_is_next_weeks_same_day() -> None:

@@ -15,7 +15,7 @@ from PIL import Image
 
 from newsletter.build import Build, build_issue
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, visible_text
 
 CAPTIONS = [
     "Wreckage of a building in Khorog destroyed in fighting between government forces and rebels.",
@@ -34,14 +34,6 @@ STORIES = [
     "hate speech.",
     "News of local politician's killing followed by internet blocks.",
 ]
-
-
-def visible_text(html: str) -> str:
-    """The document's text as a reader sees it, whitespace folded."""
-    tree = lxml_html.fromstring(html)
-    for element in tree.xpath("//style|//title"):
-        element.drop_tree()
-    return " ".join(tree.text_content().split())
 
 
 def test_html_has_every_caption_the_body_and_the_other_stories(sample_build: Build) -> None:

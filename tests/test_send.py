@@ -10,7 +10,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, run_newsletter
 
 PASSWORD = "s3cret-Pa55word"
 ISSUE = f"issues/{SAMPLE.name}"
@@ -106,15 +105,7 @@ def send(desk: Path, *args: str, password: str | None = None) -> subprocess.Comp
     env = {k: v for k, v in os.environ.items() if k != "NEWSLETTER_SMTP_PASSWORD"}
     if password is not None:
         env["NEWSLETTER_SMTP_PASSWORD"] = password
-    return subprocess.run(
-        [sys.executable, "-m", "newsletter", "send", ISSUE, *args],
-        cwd=desk,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    return run_newsletter("send", ISSUE, *args, cwd=desk, env=env)
 
 
 def test_test_message_arrives_whole(desk: Path, server: tuple[Inbox, int, Path]) -> None:
