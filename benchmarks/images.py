@@ -285,12 +285,17 @@ def main() -> None:
 
         cache = scratch / "cache"
         images.render_all(jobs, cache, WHITE)
-        warm = []
+        warm, memo = [], []
         for _ in range(10):
+            images._seen.clear()  # a new process: reads and hashes every photo again
             started = time.perf_counter()
             images.render_all(jobs, cache, WHITE)
             warm.append(time.perf_counter() - started)
-        print(f"warm rebuild, image stage: {median(warm) * 1000:.1f} ms  (target < 50)")
+            started = time.perf_counter()
+            images.render_all(jobs, cache, WHITE)  # the preview's process: files unchanged
+            memo.append(time.perf_counter() - started)
+        print(f"warm rebuild, image stage: {median(warm) * 1000:.1f} ms in a new process, "
+              f"{median(memo) * 1000:.1f} ms in the preview's  (target < 50)")
     print(f"peak memory, cold build of the sample: {peak_memory_mb():.0f} MB  (target <= 200)")
 
 
