@@ -15,6 +15,7 @@ from newsletter import i18n, images, layout, markdown, output, render, transform
 from newsletter.config import Settings, find_config, is_merge_tag, load_settings
 from newsletter.errors import InputError, Problem, display_path
 from newsletter.issue_file import SourceIssue, read_issue
+from newsletter.model import Photo
 from newsletter.mail import build_message
 from newsletter.transforms import merge_tags
 
@@ -34,7 +35,7 @@ FONTS = {
 class Picture:
     """A gallery photo as the template places it."""
 
-    photo: Any
+    photo: Photo
     src: str
     width: int  # CSS pixels on a desktop
     height: int
@@ -279,7 +280,7 @@ def _format(template: str | None, stem: str) -> str | None:
     return template.replace("{issue}", stem) if template else None
 
 
-def _picture(photo: Any, rendition: images.Rendition, slot: layout.Slot, base: str) -> Picture:
+def _picture(photo: Photo, rendition: images.Rendition, slot: layout.Slot, base: str) -> Picture:
     width = min(slot.width, rendition.width)  # never shown wider than its pixels
     height = round(rendition.height * width / rendition.width)
     return Picture(photo, base + rendition.name, width, height)
