@@ -15,8 +15,8 @@ from newsletter import i18n, images, layout, markdown, output, render, transform
 from newsletter.config import Settings, find_config, is_merge_tag, load_settings
 from newsletter.errors import InputError, Problem, display_path
 from newsletter.issue_file import SourceIssue, read_issue
-from newsletter.model import Photo
 from newsletter.mail import build_message
+from newsletter.model import Photo
 from newsletter.transforms import merge_tags
 
 GMAIL_CLIP_BYTES = 102_000
