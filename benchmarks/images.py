@@ -294,8 +294,10 @@ def main() -> None:
             started = time.perf_counter()
             images.render_all(jobs, cache, WHITE)  # the preview's process: files unchanged
             memo.append(time.perf_counter() - started)
-        print(f"warm rebuild, image stage: {median(warm) * 1000:.1f} ms in a new process, "
-              f"{median(memo) * 1000:.1f} ms in the preview's  (target < 50)")
+        print(
+            f"warm rebuild, image stage: {median(warm) * 1000:.1f} ms in a new process, "
+            f"{median(memo) * 1000:.1f} ms in the preview's  (target < 50)"
+        )
     print(f"peak memory, cold build of the sample: {peak_memory_mb():.0f} MB  (target <= 200)")
 
 

@@ -35,12 +35,15 @@ def _text(value: str) -> str:
     if len(value) > MAX_TEXT:
         raise ValueError(f"too long ({len(value):,} characters; at most {MAX_TEXT:,})")
     if found := _INVISIBLE.search(value):
-        raise ValueError(f"contains the invisible control character U+{ord(found.group()):04X}; "
-                         "remove it")
+        raise ValueError(
+            f"contains the invisible control character U+{ord(found.group()):04X}; remove it"
+        )
     if found := _BIDI_CONTROL.search(value):
-        raise ValueError(f"contains the bidirectional control character "
-                         f"U+{ord(found.group()):04X}, which can make text read differently "
-                         "from how it is stored; remove it")
+        raise ValueError(
+            f"contains the bidirectional control character "
+            f"U+{ord(found.group()):04X}, which can make text read differently "
+            "from how it is stored; remove it"
+        )
     return value
 
 

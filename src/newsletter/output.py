@@ -23,9 +23,7 @@ def write_folder(target: Path, files: Mapping[str, bytes]) -> None:
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(target)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent)
-    )
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-{os.getpid()}-", dir=target.parent))
     try:
         for name, data in files.items():
             path = staging / name
