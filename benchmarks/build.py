@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -43,8 +42,9 @@ def cli_wall(runs: int, cache: Path, out: Path) -> dict[str, list[float]]:
     """`newsletter build` in a new process, interleaved run by run with two references: the
     bare interpreter (the floor) and importing premailer alone (the biggest dependency), so
     that a busy machine slows all three alike."""
-    newsletter = shutil.which("newsletter") or ""
-    command = [newsletter] if newsletter else [sys.executable, "-m", "newsletter"]
+    # The console script an editor runs, from this interpreter's environment.
+    script = Path(sys.executable).parent / "newsletter"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "newsletter"]
     command += ["build", str(SAMPLE), "--out", str(out)]
     env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(cache)}
     commands = {

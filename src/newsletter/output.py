@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -80,8 +79,12 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 def _load_renameat2() -> Any:
-    libc_name = ctypes.util.find_library("c")
-    return getattr(ctypes.CDLL(libc_name), "renameat2", None) if libc_name else None
+    # The running process already has the C library loaded: look the function up there
+    # (ctypes.util.find_library would start `ldconfig` on every build).
+    try:
+        return getattr(ctypes.CDLL(None), "renameat2", None)
+    except OSError:
+        return None
 
 
 _RENAMEAT2 = _load_renameat2()
