@@ -62,3 +62,15 @@ def test_missing_settings_file_is_named(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr == "nope.toml: settings file not found\n"
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    from newsletter.cli import parser
+
+    readme = (ROOT / "README.md").read_text()
+    subcommands = next(a for a in parser()._actions if a.dest == "command")
+    assert subcommands.choices is not None
+    names = list(subcommands.choices)
+    assert names == ["build", "check", "send", "new", "preview", "schema"]
+    for name in names:
+        assert f"| `newsletter {name}" in readme, f"newsletter {name} is not in the README's table"
