@@ -6,7 +6,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -295,11 +295,20 @@ def _language_warnings(templates: Path, language: str) -> list[str]:
     ]
 
 
-def _size_warnings(html: str) -> list[str]:
-    size = len(html.encode())
-    warnings = []
+def html_size_verdict(size: int) -> tuple[Literal["error", "warning"], str] | None:
+    """(severity, message) for an HTML part of `size` bytes against Gmail's clipping, if any."""
     if size >= GMAIL_CLIP_BYTES:
-        warnings.append(f"HTML is {size:,} bytes: Gmail clips messages over about 102,000")
-    elif size >= HTML_WARN_BYTES:
-        warnings.append(f"HTML is {size:,} bytes: close to Gmail's clipping point (102,000)")
-    return warnings
+        return "error", (
+            f"HTML is {size:,} bytes: Gmail clips messages over about "
+            f"{GMAIL_CLIP_BYTES:,}, hiding the rest"
+        )
+    if size >= HTML_WARN_BYTES:
+        return "warning", (
+            f"HTML is {size:,} bytes: close to Gmail's clipping point ({GMAIL_CLIP_BYTES:,})"
+        )
+    return None
+
+
+def _size_warnings(html: str) -> list[str]:
+    verdict = html_size_verdict(len(html.encode()))
+    return [verdict[1]] if verdict else []

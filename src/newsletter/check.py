@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
-from newsletter.build import GMAIL_CLIP_BYTES, HTML_WARN_BYTES, STYLE_LIMIT_BYTES, Build
+from newsletter.build import STYLE_LIMIT_BYTES, Build, html_size_verdict
 from newsletter.config import settings_lines
 from newsletter.errors import InputError, Problem
 from newsletter.load import Loc, SourceMap, dotted
@@ -154,20 +154,9 @@ def _unknown_codes(codes: list[str], smap: SourceMap) -> list[Problem]:
 
 @rule("NL101", "HTML size against Gmail's clipping (~102 KB)")
 def html_size(ctx: Context) -> Iterator[Finding]:
-    size = len(ctx.build.html.encode())
-    if size >= GMAIL_CLIP_BYTES:
-        yield ctx.in_output(
-            "NL101",
-            "error",
-            f"HTML is {size:,} bytes: Gmail clips messages "
-            f"over about {GMAIL_CLIP_BYTES:,}, hiding the rest",
-        )
-    elif size >= HTML_WARN_BYTES:
-        yield ctx.in_output(
-            "NL101",
-            "warning",
-            f"HTML is {size:,} bytes: close to Gmail's clipping point ({GMAIL_CLIP_BYTES:,})",
-        )
+    verdict = html_size_verdict(len(ctx.build.html.encode()))
+    if verdict is not None:
+        yield ctx.in_output("NL101", *verdict)
 
 
 @rule("NL102", "unsubscribe link within the first 100,000 bytes")

@@ -59,7 +59,16 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], live: LiveBuild) -> None:
         self.live = live
+        self._files: tuple[int, dict[str, tuple[str, bytes]]] = (-1, {})
         super().__init__(address, PreviewHandler)
+
+    def files(self, snapshot: Snapshot) -> dict[str, tuple[str, bytes]]:
+        """The snapshot's files, made once per build rather than once per request."""
+        epoch, files = self._files
+        if epoch != snapshot.epoch:
+            files = email_files(snapshot)
+            self._files = (snapshot.epoch, files)
+        return files
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -80,7 +89,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._wait(snapshot)
         elif path.startswith("/email/") and snapshot.build is not None:
             name = path.removeprefix("/email/")
-            found = email_files(snapshot).get(name)
+            found = self.server.files(snapshot).get(name)
             if found is None:
                 self._not_found()
             else:
