@@ -14,6 +14,7 @@ import mjml
 
 from newsletter import i18n
 from newsletter.errors import InputError, Problem, display_path
+from newsletter.mjml_attributes import protect_attributes
 
 HTML_TEMPLATE = "email.mjml.j2"
 LOCALE_DIR = "locale"  # under the templates folder: <language>/LC_MESSAGES/messages.po
@@ -99,6 +100,6 @@ def _template_frame(env: jinja2.Environment) -> tuple[str | None, int | None]:
 def compile_mjml(source: str) -> str:
     """Compile MJML to HTML with mjml-python (MRML); no web fonts are pulled in."""
     try:
-        return mjml.mjml2html(source, fonts={})
+        return mjml.mjml2html(protect_attributes(source), fonts={})
     except Exception as exc:  # MRML raises plain exceptions with its parser's message
         raise InputError([Problem(HTML_TEMPLATE, None, None, f"MJML error: {exc}")]) from None
