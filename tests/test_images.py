@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageStat
 
-from newsletter import photos
+from newsletter import images, photos
 from newsletter.images import ImageProblem
 
 from .conftest import ROOT, SAMPLE
@@ -317,3 +317,42 @@ def test_warm_cache_does_not_load_pillow(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_unchanged_photo_is_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def png(colour: tuple[int, int, int]) -> bytes:
+        data = io.BytesIO()
+        Image.new("RGB", (600, 400), colour).save(data, "PNG", compress_level=0)
+        return data.getvalue()  # stored, not compressed: the size depends on pixels only
+
+    photo, cache = tmp_path / "photo.png", tmp_path / "cache"
+    photo.write_bytes(png((200, 30, 30)))
+    monkeypatch.setattr(images, "RACY_SECONDS", -1.0)  # the file is new; pretend it is old
+    first = images.render(photo, 528, cache)
+    images._seen.clear()  # as in a new process
+
+    def must_not_run(*args: object) -> images.Rendition:
+        raise AssertionError("the photo was read again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(images, "_render", must_not_run)
+        assert images.render(photo, 528, cache) == first
+    # Replaced in place by a photo of the same size, its modification time put back.
+    before = photo.stat()
+    photo.write_bytes(png((30, 30, 200)))
+    os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert photo.stat().st_size == before.st_size
+    images._seen.clear()
+    again = images.render(photo, 528, cache)
+    assert again.name != first.name
+    assert rgb_at(decode(again.data).convert("RGB"), (10, 10))[2] > 150  # blue now
+
+
+def test_photo_changed_just_now_is_hashed_on_the_next_build(tmp_path: Path) -> None:
+    # Changed within the file system's clock granularity, another change could leave its
+    # size and times as they were: such a file gets no stat entry.
+    photo = tmp_path / "photo.png"
+    shutil.copy(ROOT / "issues" / "photos" / "07-window.png", photo)
+    images.render(photo, 528, tmp_path / "cache")
+    names = [p.name for p in (tmp_path / "cache" / "images").iterdir()]
+    assert len(names) == 2 and not any(n.startswith("stat-") for n in names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import shutil
@@ -10,12 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.dates import format_date
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
 from playwright.sync_api import Browser
 
-from newsletter import markdown
+from newsletter import i18n, markdown
 from newsletter.build import Build, build_issue, write_build
 from newsletter.errors import InputError
 
@@ -82,6 +85,15 @@ def test_right_to_left_language_sets_dir_even_without_labels(desk: Path) -> None
         "no translation of the labels into 'ar': they stay in English "
         "(see the README: adding a language)"
     ]
+
+
+def test_english_dates_and_direction_match_babel_without_loading_it() -> None:
+    # English skips Babel for speed; it must still say what Babel (CLDR) says.
+    for month in range(1, 13):
+        day = dt.date(2026, month, month + 9)
+        assert i18n.long_date(day, "en") == format_date(day, "d MMMM y", locale="en")
+    assert i18n.direction("en") == "ltr" == Locale.parse("en").text_direction
+    assert i18n.known_language("en")
 
 
 def test_unknown_language_is_named_at_its_line(desk: Path) -> None:

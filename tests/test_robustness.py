@@ -198,6 +198,29 @@ def test_killed_build_leaves_the_previous_output_whole(desk: Path, tmp_path: Pat
     assert sorted(p.name for p in out.parent.iterdir()) == [SAMPLE.stem], "staging left over"
 
 
+def test_ctrl_c_during_a_build_stops_quietly_and_keeps_the_previous_output(
+    desk: Path, tmp_path: Path
+) -> None:
+    issue = desk / "issues" / SAMPLE.name
+    shutil.copy(SAMPLE, issue)
+    command = [sys.executable, "-m", "newsletter", "build", f"issues/{SAMPLE.name}"]
+    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(tmp_path / "first")}
+    subprocess.run(command, cwd=desk, env=env, check=True, capture_output=True)
+    out = desk / "build" / SAMPLE.stem
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    issue.write_text(SAMPLE.read_text().replace("Hard Hit by Gunbattles", "Under Fire"))
+    env["NEWSLETTER_CACHE_DIR"] = str(tmp_path / "cold")  # the photos take a while anew
+    running = subprocess.Popen(
+        command, cwd=desk, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    time.sleep(0.5)
+    running.send_signal(signal.SIGINT)
+    _, stderr = running.communicate(timeout=60)
+    assert (running.returncode, stderr) == (130, "interrupted\n")
+    now = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert now == before
+
+
 def assert_whole(out: Path) -> None:
     """Every file the report names is there with its size, and nothing else."""
     report = json.loads((out / "report.json").read_text())

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from newsletter.transforms import doctype, fold_lines, image_heights, inline_css, merge_tags
+
+from .conftest import SAMPLE
 
 
 def test_inline_css_inlines_marked_rules_and_keeps_media_queries() -> None:
@@ -81,3 +86,22 @@ def test_fold_lines_breaks_only_where_a_space_is_harmless() -> None:
 
 def test_fold_lines_leaves_short_documents_alone() -> None:
     assert fold_lines.fold_long_lines("<p>a b</p>\n<p>c</p>") == "<p>a b</p>\n<p>c</p>"
+
+
+def test_network_modules_load_only_when_used() -> None:
+    # inline_css defers what premailer and cssutils import only to fetch stylesheets; a
+    # build never loads them, and other code that uses them still gets the real modules.
+    script = (
+        "import sys\n"
+        "from newsletter.build import build_issue\n"
+        "build_issue(__import__('pathlib').Path(sys.argv[1]), cache_dir=None)\n"
+        "names = ('requests', 'urllib.request', 'importlib.metadata')\n"
+        "print(*[type(sys.modules[n]).__name__ for n in names])\n"
+        "import urllib.request, importlib.metadata, requests\n"
+        "print(callable(urllib.request.urlopen), importlib.metadata.version('jinja2') > '3',"
+        " callable(requests.get))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(SAMPLE)], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["_Deferred"] * 3 + ["True"] * 3

@@ -2,7 +2,8 @@
 
 Catalogs live in templates/locale/<language>/LC_MESSAGES/messages.po, the layout translators
 and `pybabel` know. They are read as they are (compiled in memory), so an edited .po shows in
-the next build without a compile step. English is the templates' own text.
+the next build without a compile step. English is the templates' own text and needs neither
+a catalog nor Babel: loading Babel and its locale data costs an English build ~40 ms.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import io
 from pathlib import Path
 
 SOURCE_LANGUAGE = "en"
+_ENGLISH_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
 
 
 def catalog_path(locale_dir: Path, language: str) -> Path:
@@ -49,6 +54,8 @@ def has_catalog(locale_dir: Path, language: str) -> bool:
 
 def known_language(language: str) -> bool:
     """True when Babel (CLDR) knows the language, so dates and direction can be had."""
+    if language == SOURCE_LANGUAGE:
+        return True
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -60,16 +67,17 @@ def known_language(language: str) -> bool:
 
 def long_date(value: dt.date, language: str) -> str:
     """The date as the edition writes it: 31 July 2012, 31 июля 2012 г."""
+    if language == SOURCE_LANGUAGE:  # the desk's British style; Babel's "d MMMM y"
+        return f"{value.day} {_ENGLISH_MONTHS[value.month - 1]} {value.year}"
     from babel.dates import format_date
 
-    locale = language.replace("-", "_")
-    if language == SOURCE_LANGUAGE:
-        return format_date(value, "d MMMM y", locale="en")  # the desk's British style
-    return format_date(value, "long", locale=locale)
+    return format_date(value, "long", locale=language.replace("-", "_"))
 
 
 def direction(language: str) -> str:
     """`rtl` for right-to-left scripts (Arabic, Persian, Hebrew...), else `ltr`."""
+    if language == SOURCE_LANGUAGE:
+        return "ltr"
     from babel import Locale
 
     order = Locale.parse(language.replace("-", "_")).character_order

@@ -32,23 +32,26 @@ def serve(
 ) -> None:
     """Build, serve and watch until Ctrl-C."""
     live = LiveBuild(issue, config, cache_dir, on_change=lambda s: print(describe(s), flush=True))
-    live.rebuild()
-    server = PreviewServer((HOST, port), live)
-    url = f"http://{HOST}:{server.server_address[1]}/"
-    print(f"previewing {issue} at {url} (Ctrl-C to stop)", flush=True)
     stop = threading.Event()
     watcher = threading.Thread(target=live.watch, args=(stop,), name="watcher", daemon=True)
-    watcher.start()
-    if open_browser:
-        webbrowser.open(url)
-    try:
+    server: PreviewServer | None = None
+    try:  # Ctrl-C at any moment, even during the first build, stops cleanly
+        live.rebuild()
+        server = PreviewServer((HOST, port), live)
+        url = f"http://{HOST}:{server.server_address[1]}/"
+        watcher.start()
+        print(f"previewing {issue} at {url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            webbrowser.open(url)
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         print("\nstopped", file=sys.stderr)
     finally:
         stop.set()
-        server.server_close()
-        watcher.join(timeout=2)
+        if server is not None:
+            server.server_close()
+        if watcher.is_alive():
+            watcher.join(timeout=2)
 
 
 class PreviewServer(ThreadingHTTPServer):

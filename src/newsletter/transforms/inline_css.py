@@ -8,7 +8,9 @@ import re
 from newsletter.deferred_import import defer_import
 from newsletter.errors import InputError, Problem
 
-defer_import("requests")  # premailer's, for fetching stylesheets: never used here
+# premailer's and cssutils' means of fetching stylesheets: never used with network access off
+for _module in ("requests", "urllib.request", "importlib.metadata"):
+    defer_import(_module)
 
 import cssutils  # noqa: E402
 from premailer import Premailer  # noqa: E402
