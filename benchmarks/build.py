@@ -3,7 +3,9 @@
 Prints the median of several runs of
 - the CLI wall time: `newsletter build` in a new process, as an editor runs it;
 - the in-process render time: templates to final HTML (Jinja2, mjml-python, transforms),
-  with each stage on its own line.
+  with each stage on its own line;
+- with valgrind installed, the instructions each command executes: unlike times, they are
+  the same from run to run whatever else the shared machine is doing.
 
 Usage: python benchmarks/build.py [--runs N]
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,28 +42,49 @@ def timed(function: Callable[[], object], runs: int) -> list[float]:
     return samples
 
 
-def cli_wall(runs: int, cache: Path, out: Path) -> dict[str, list[float]]:
-    """`newsletter build` in a new process, interleaved run by run with two references: the
-    bare interpreter (the floor) and importing premailer alone (the biggest dependency), so
-    that a busy machine slows all three alike."""
+def commands(out: Path) -> dict[str, list[str]]:
+    """`newsletter build` and two references: the bare interpreter (the floor) and importing
+    premailer alone (the biggest dependency)."""
     # The console script an editor runs, from this interpreter's environment.
     script = Path(sys.executable).parent / "newsletter"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "newsletter"]
-    command += ["build", str(SAMPLE), "--out", str(out)]
-    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(cache)}
-    commands = {
+    return {
         "python -c pass": [sys.executable, "-c", "pass"],
         "python -c 'import premailer'": [sys.executable, "-c", "import premailer"],
-        "newsletter build (warm image cache)": command,
+        "newsletter build (warm image cache)": [*command, "build", str(SAMPLE), "--out", str(out)],
     }
-    subprocess.run(command, env=env, check=True, capture_output=True)  # warm the caches
-    samples: dict[str, list[float]] = {name: [] for name in commands}
+
+
+def cli_wall(runs: int, cache: Path, out: Path) -> dict[str, list[float]]:
+    """Each command in a new process, interleaved run by run, so that a busy machine slows
+    all three alike."""
+    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(cache)}
+    commands_ = commands(out)
+    build = commands_["newsletter build (warm image cache)"]
+    subprocess.run(build, env=env, check=True, capture_output=True)  # warm the caches
+    samples: dict[str, list[float]] = {name: [] for name in commands_}
     for _ in range(runs):
-        for name, argv in commands.items():
+        for name, argv in commands_.items():
             started = time.perf_counter()
             subprocess.run(argv, env=env, check=True, capture_output=True)
             samples[name].append(time.perf_counter() - started)
     return samples
+
+
+def instructions(cache: Path, out: Path) -> dict[str, int]:
+    """Instructions each command executes, counted by valgrind (about 30 s in all)."""
+    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(cache)}
+    counts = {}
+    for name, argv in commands(out).items():
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        counts[name] = int(re.findall(r"Collected : (\d+)", done.stderr)[-1])
+    return counts
 
 
 def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
@@ -106,6 +131,11 @@ def main() -> None:
                 f"wall {name:<36} {median_ms(wall)} "
                 f"(min {min(wall) * 1000:.0f}, max {max(wall) * 1000:.0f})"
             )
+        if shutil.which("valgrind"):
+            for name, count in instructions(cache, out).items():
+                print(f"instructions {name:<36} {count / 1e6:,.0f} M")
+        else:
+            print("instructions: install valgrind to count them")
         for stage, samples in render_stages(max(args.runs, 30), cache).items():
             print(f"render {stage:<24} {median_ms(samples)}")
 
