@@ -52,6 +52,9 @@ def inline_css(html: str) -> str:
                 # Outlook reads width/height attributes as pixels; premailer would turn
                 # CSS "width:100%" into width="100%" on <img>.
                 disable_basic_attributes=["width", "height"],
+                # It re-parses every <img> style (half of its time) to turn a CSS float into
+                # align=; no image of the layout floats.
+                align_floating_images=False,
                 cssutils_logging_level=logging.CRITICAL,
             ).transform()
         )
