@@ -173,15 +173,28 @@ def test_no_socket_is_opened_during_a_build(
     assert attempts == []
 
 
-def test_killed_build_leaves_the_previous_output_whole(desk: Path, tmp_path: Path) -> None:
+BUILD_SAMPLE = [sys.executable, "-m", "newsletter", "build", f"issues/{SAMPLE.name}"]
+
+
+def built_then_edited(desk: Path, tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """Build the sample in `desk`, then edit its title; return the environment and the
+    output folder."""
     issue = desk / "issues" / SAMPLE.name
     shutil.copy(SAMPLE, issue)
-    command = [sys.executable, "-m", "newsletter", "build", f"issues/{SAMPLE.name}"]
     env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(tmp_path / "first")}
-    subprocess.run(command, cwd=desk, env=env, check=True, capture_output=True)
-    out = desk / "build" / SAMPLE.stem
-    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    subprocess.run(BUILD_SAMPLE, cwd=desk, env=env, check=True, capture_output=True)
     issue.write_text(SAMPLE.read_text().replace("Hard Hit by Gunbattles", "Under Fire"))
+    return env, desk / "build" / SAMPLE.stem
+
+
+def files(out: Path) -> dict[Path, bytes]:
+    return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_killed_build_leaves_the_previous_output_whole(desk: Path, tmp_path: Path) -> None:
+    env, out = built_then_edited(desk, tmp_path)
+    command = BUILD_SAMPLE
+    before = files(out)
     for attempt, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.5)):
         env["NEWSLETTER_CACHE_DIR"] = str(tmp_path / f"cold-{attempt}")  # slow: photos anew
         running = subprocess.Popen(
@@ -191,7 +204,7 @@ def test_killed_build_leaves_the_previous_output_whole(desk: Path, tmp_path: Pat
         running.send_signal(signal.SIGKILL)
         running.wait()
         assert_whole(out)
-        now = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        now = files(out)
         assert now == before or b"Under Fire" in now[Path("index.html")]
     subprocess.run(command, cwd=desk, env=env, check=True, capture_output=True)
     assert_whole(out)
@@ -201,24 +214,17 @@ def test_killed_build_leaves_the_previous_output_whole(desk: Path, tmp_path: Pat
 def test_ctrl_c_during_a_build_stops_quietly_and_keeps_the_previous_output(
     desk: Path, tmp_path: Path
 ) -> None:
-    issue = desk / "issues" / SAMPLE.name
-    shutil.copy(SAMPLE, issue)
-    command = [sys.executable, "-m", "newsletter", "build", f"issues/{SAMPLE.name}"]
-    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(tmp_path / "first")}
-    subprocess.run(command, cwd=desk, env=env, check=True, capture_output=True)
-    out = desk / "build" / SAMPLE.stem
-    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    issue.write_text(SAMPLE.read_text().replace("Hard Hit by Gunbattles", "Under Fire"))
+    env, out = built_then_edited(desk, tmp_path)
+    before = files(out)
     env["NEWSLETTER_CACHE_DIR"] = str(tmp_path / "cold")  # the photos take a while anew
     running = subprocess.Popen(
-        command, cwd=desk, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        BUILD_SAMPLE, cwd=desk, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     time.sleep(0.5)
     running.send_signal(signal.SIGINT)
     _, stderr = running.communicate(timeout=60)
     assert (running.returncode, stderr) == (130, "interrupted\n")
-    now = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    assert now == before
+    assert files(out) == before
 
 
 def assert_whole(out: Path) -> None:
