@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import InputError
-from newsletter.load import dotted, load_yaml
+from newsletter.load import _LOADERS, SourceMap, _compose_with, dotted, load_yaml
+
+from .conftest import ROOT
 
 
 def load(tmp_path: Path, text: str) -> tuple[object, dict[tuple[str | int, ...], int]]:
@@ -50,3 +52,17 @@ def test_dotted_paths() -> None:
     assert dotted(("lead", "gallery", 2, "photo")) == "lead.gallery[2].photo"
     assert dotted(("stories", 0)) == "stories[0]"
     assert dotted(()) == ""
+
+
+@pytest.mark.parametrize("name", ["2012-07-31-khorog.yaml", "2012-07-31-khorog-ru.yaml"])
+def test_libyaml_and_python_read_the_issues_alike(name: str) -> None:
+    # Valid files are read with libyaml for speed; the pure-Python loader (whose error
+    # messages editors see) must find the same values at the same lines.
+    text = (ROOT / "issues" / name).read_text(encoding="utf-8")
+    assert len(_LOADERS) == 2, "PyYAML without libyaml: only the Python loader is used"
+    results = []
+    for loader in _LOADERS:
+        smap = SourceMap(name)
+        results.append((_compose_with(loader, text, smap, []), smap))
+    assert results[0] == results[1]
+    assert results[0][1].lines[("lead", "gallery", 8, "caption")] > 1
