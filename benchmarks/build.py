@@ -59,12 +59,12 @@ def cli_wall(runs: int, cache: Path, out: Path) -> dict[str, list[float]]:
     """Each command in a new process, interleaved run by run, so that a busy machine slows
     all three alike."""
     env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(cache)}
-    commands_ = commands(out)
-    build = commands_["newsletter build (warm image cache)"]
+    argvs = commands(out)
+    build = argvs["newsletter build (warm image cache)"]
     subprocess.run(build, env=env, check=True, capture_output=True)  # warm the caches
-    samples: dict[str, list[float]] = {name: [] for name in commands_}
+    samples: dict[str, list[float]] = {name: [] for name in argvs}
     for _ in range(runs):
-        for name, argv in commands_.items():
+        for name, argv in argvs.items():
             started = time.perf_counter()
             subprocess.run(argv, env=env, check=True, capture_output=True)
             samples[name].append(time.perf_counter() - started)

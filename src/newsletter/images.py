@@ -75,9 +75,8 @@ def render_all(
     return results
 
 
-# In one process (the preview's), a photo whose file has not changed is not read again.
-_Seen = tuple[Path, int, int, int, int, tuple[int, int, int]]
-_seen: dict[_Seen, Rendition] = {}
+# In one process (the preview's), a photo whose file has not changed is not even looked up.
+_seen: dict[str, Rendition] = {}
 
 # A file changed less than this long ago could change again within the clock's granularity
 # without its size or times changing ("racy" in git's words): its stat entry is not written.
@@ -91,13 +90,13 @@ def render(
     background: tuple[int, int, int] = (255, 255, 255),
 ) -> Rendition:
     """Return `source` resized to at most `width` pixels, from the cache when possible."""
-    stat = source.stat()
-    seen_key = (source, stat.st_mtime_ns, stat.st_size, stat.st_ino, width, background)
     if cache_dir is None:
         return _render(source, width, None, background)
-    if (seen := _seen.get(seen_key)) is not None:
+    stat = source.stat()
+    key = _stat_key(source, stat, width, background)
+    if (seen := _seen.get(key)) is not None:
         return seen
-    by_stat = cache_dir / "images" / f"stat-{_stat_key(source, stat, width, background)}.json"
+    by_stat = cache_dir / "images" / f"stat-{key}.json"
     rendition = _cache_get(by_stat)
     if rendition is None:
         rendition = _render(source, width, cache_dir, background)
@@ -105,7 +104,7 @@ def render(
             _cache_put_meta(by_stat, rendition)
     if len(_seen) > 256:
         _seen.clear()
-    _seen[seen_key] = rendition
+    _seen[key] = rendition
     return rendition
 
 

@@ -77,10 +77,11 @@ class _NoAliasLoader(_RefuseAliases, yaml.SafeLoader):
     """The safe loader, all in Python: its error messages are the ones editors are shown."""
 
 
+_FastNoAliasLoader: type[Any] | None = None
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    class _FastNoAliasLoader(_RefuseAliases, CParser, SafeConstructor, Resolver):
+    class _LibyamlNoAliasLoader(_RefuseAliases, CParser, SafeConstructor, Resolver):
         """The same, reading the text with libyaml (8x faster on a valid issue file)."""
 
         def __init__(self, stream: str) -> None:
@@ -89,9 +90,7 @@ if yaml.__with_libyaml__:
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
 
-    _LOADERS: tuple[type[Any], ...] = (_FastNoAliasLoader, _NoAliasLoader)
-else:
-    _LOADERS = (_NoAliasLoader,)
+    _FastNoAliasLoader = _LibyamlNoAliasLoader
 
 
 def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
@@ -149,14 +148,14 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
 def _compose(text: str, smap: SourceMap, problems: list[Problem]) -> Any:
     """Compose with libyaml when it is there; on any YAML error, compose again in Python,
     whose messages (and the tests that hold them) are the same on every machine."""
-    for loader_class in _LOADERS[:-1]:
+    if _FastNoAliasLoader is not None:
         try:
-            return _compose_with(loader_class, text, smap, problems)
+            return _compose_with(_FastNoAliasLoader, text, smap, problems)
         except yaml.YAMLError:
             smap.lines.clear()
             smap.block_scalars.clear()
             problems.clear()
-    return _compose_with(_LOADERS[-1], text, smap, problems)
+    return _compose_with(_NoAliasLoader, text, smap, problems)
 
 
 def _compose_with(
