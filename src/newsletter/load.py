@@ -6,6 +6,7 @@ no tags that construct objects, no duplicate keys.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,6 @@ if yaml.__with_libyaml__:
 
 def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     """Load `path`; raise InputError listing every problem, each at its line."""
-    smap = SourceMap(display)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -123,9 +123,8 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     if not text.strip():
         raise InputError([Problem(display, None, None, "file is empty")])
 
-    problems: list[Problem] = []
     try:
-        data = _compose(text, smap, problems)
+        data, smap, problems = _compose(text, display)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -145,28 +144,28 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     return data, smap
 
 
-def _compose(text: str, smap: SourceMap, problems: list[Problem]) -> Any:
+def _compose(text: str, display: str) -> tuple[Any, SourceMap, list[Problem]]:
     """Compose with libyaml when it is there; on any YAML error, compose again in Python,
     whose messages (and the tests that hold them) are the same on every machine."""
     if _FastNoAliasLoader is not None:
-        try:
-            return _compose_with(_FastNoAliasLoader, text, smap, problems)
-        except yaml.YAMLError:
-            smap.lines.clear()
-            smap.block_scalars.clear()
-            problems.clear()
-    return _compose_with(_NoAliasLoader, text, smap, problems)
+        with contextlib.suppress(yaml.YAMLError):
+            return _compose_with(_FastNoAliasLoader, text, display)
+    return _compose_with(_NoAliasLoader, text, display)
 
 
 def _compose_with(
-    loader_class: type[Any], text: str, smap: SourceMap, problems: list[Problem]
-) -> Any:
+    loader_class: type[Any], text: str, display: str
+) -> tuple[Any, SourceMap, list[Problem]]:
+    """The data, the line each value stands on, and the problems found on the way."""
+    smap = SourceMap(display)
+    problems: list[Problem] = []
     loader = loader_class(text)  # the Python reader checks the characters first
     try:
         root = loader.get_single_node()
-        return _construct(loader, root, (), smap, problems) if root is not None else None
+        data = _construct(loader, root, (), smap, problems) if root is not None else None
     finally:
         loader.dispose()
+    return data, smap, problems
 
 
 def _construct(
