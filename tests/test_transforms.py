@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+from premailer import Premailer
 
 from newsletter.transforms import doctype, fold_lines, image_heights, inline_css, merge_tags
 
@@ -105,3 +109,32 @@ def test_network_modules_load_only_when_used() -> None:
         [sys.executable, "-c", script, str(SAMPLE)], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["_Deferred"] * 3 + ["True"] * 3
+
+
+def test_inline_css_keeps_parsed_rules_for_the_next_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html = (
+        "<html><head><style>/* inline */ p { color: #111111; } .x a { margin: 0 !important; }"
+        '</style></head><body><p>Hi</p><div class="x"><a href="#">a</a></div></body></html>'
+    )
+    fresh = inline_css.inline_css(html)
+    assert inline_css.inline_css(html, tmp_path) == fresh  # parses, then writes the rules
+    assert len(list((tmp_path / "css-rules").glob("*.json"))) == 1
+
+    # Next time the rules come from the file: premailer's own parser is not called.
+    def parse_again(*args: object) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(Premailer, "_parse_style_rules", parse_again)
+    assert inline_css.inline_css(html, tmp_path) == fresh
+
+
+def test_inline_css_does_not_keep_rules_that_leave_media_queries(tmp_path: Path) -> None:
+    html = (
+        "<html><head><style>/* inline */ p { color: #111111; } "
+        "@media (max-width: 479px) { p { color: #222222 !important; } }</style></head>"
+        "<body><p>Hi</p></body></html>"
+    )
+    assert inline_css.inline_css(html, tmp_path) == inline_css.inline_css(html)
+    assert not list((tmp_path / "css-rules").glob("*.json"))

@@ -144,7 +144,7 @@ def build_issue(
     page = Page.make(source, settings, renditions)
     templates = config_path.parent / settings.templates
     env = render.environment(templates, cache_dir, language)
-    mjml, html = page.html(env)
+    mjml, html = page.html(env, cache_dir)
     text = page.text(env)
     message = build_message(
         subject=source.issue.subject_line,
@@ -236,10 +236,11 @@ class Page:
         }
         return cls(context, placeholders)
 
-    def html(self, env: jinja2.Environment) -> tuple[str, str]:
+    def html(self, env: jinja2.Environment, cache_dir: Path | None = None) -> tuple[str, str]:
         """Render the MJML, compile it and post-process it; return (MJML, final HTML)."""
         mjml = self.mjml(env)
-        return mjml, transforms.run(render.compile_mjml(mjml), self.placeholders)
+        html = render.compile_mjml(mjml)
+        return mjml, transforms.run(html, self.placeholders, cache_dir)
 
     def mjml(self, env: jinja2.Environment) -> str:
         """Render the MJML template."""

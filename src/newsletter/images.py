@@ -8,16 +8,15 @@ build's nine photos are 9 MB to read and hash).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from newsletter.cache_folder import store
 
 JPEG_QUALITY = 85  # jpegli quality (a perceptual distance), calibrated: see benchmarks/README.md
 ENCODER = f"jpegli-q{JPEG_QUALITY}-mozjpeg-lossless+oxipng-v2"  # part of every cache key
@@ -35,14 +34,6 @@ class Rendition:
     data: bytes
     width: int  # pixels in the file
     height: int
-
-
-def default_cache_dir() -> Path:
-    """Where renditions are cached: $NEWSLETTER_CACHE_DIR, else the user's cache folder."""
-    if env := os.environ.get("NEWSLETTER_CACHE_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "newsletter"
 
 
 Job = tuple[Path, int]  # (source file, largest width wanted in pixels)
@@ -65,14 +56,25 @@ def render_all(
         except OSError as exc:  # removed or unreadable since the issue file was checked
             return ImageProblem(f"cannot read the file ({exc.strerror or exc})")
 
-    results: list[Rendition | ImageProblem] = []
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:  # Pillow and the codecs drop the GIL
-        for result in pool.map(one, jobs):
-            results.append(result)
-            if progress is not None:
-                progress(len(results), len(jobs))
-    return results
+    # Photos whose file is unchanged since a build cached them need no threads (on a rebuild,
+    # all of them): only the others go to the pool.
+    results: list[Rendition | ImageProblem | None] = [
+        _cached_by_stat(source, width, cache_dir, background) for source, width in jobs
+    ]
+    missing = [index for index, result in enumerate(results) if result is None]
+    done = len(jobs) - len(missing)
+    if missing:
+        from concurrent.futures import ThreadPoolExecutor
+
+        workers = max(1, min(len(missing), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:  # Pillow, codecs drop the GIL
+            made = pool.map(one, [jobs[index] for index in missing])
+            for index, result in zip(missing, made, strict=True):
+                results[index] = result
+                done += 1
+                if progress is not None:
+                    progress(done, len(jobs))
+    return [result for result in results if result is not None]
 
 
 # In one process (the preview's), a photo whose file has not changed is not even looked up.
@@ -92,20 +94,44 @@ def render(
     """Return `source` resized to at most `width` pixels, from the cache when possible."""
     if cache_dir is None:
         return _render(source, width, None, background)
+    if (cached := _cached_by_stat(source, width, cache_dir, background)) is not None:
+        return cached
     stat = source.stat()
+    rendition = _render(source, width, cache_dir, background)
+    key = _stat_key(source, stat, width, background)
+    if time.time() - max(stat.st_mtime, stat.st_ctime) > RACY_SECONDS:
+        _cache_put_meta(_stat_entry(cache_dir, key), rendition)
+    _remember(key, rendition)
+    return rendition
+
+
+def _cached_by_stat(
+    source: Path, width: int, cache_dir: Path | None, background: tuple[int, int, int]
+) -> Rendition | None:
+    """The rendition made from this very file (same inode, size and times), if cached."""
+    if cache_dir is None:
+        return None
+    try:
+        stat = source.stat()
+    except OSError:
+        return None  # render() reports it
     key = _stat_key(source, stat, width, background)
     if (seen := _seen.get(key)) is not None:
         return seen
-    by_stat = cache_dir / "images" / f"stat-{key}.json"
-    rendition = _cache_get(by_stat)
-    if rendition is None:
-        rendition = _render(source, width, cache_dir, background)
-        if time.time() - max(stat.st_mtime, stat.st_ctime) > RACY_SECONDS:
-            _cache_put_meta(by_stat, rendition)
+    rendition = _cache_get(_stat_entry(cache_dir, key))
+    if rendition is not None:
+        _remember(key, rendition)
+    return rendition
+
+
+def _stat_entry(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "images" / f"stat-{key}.json"
+
+
+def _remember(key: str, rendition: Rendition) -> None:
     if len(_seen) > 256:
         _seen.clear()
     _seen[key] = rendition
-    return rendition
 
 
 def _stat_key(
@@ -154,27 +180,10 @@ def _cache_get(meta_path: Path) -> Rendition | None:
 
 
 def _cache_put(cache_dir: Path, key: str, rendition: Rendition) -> None:
-    """Write atomically, so builds running at once never see half a file."""
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        _write_atomic(cache_dir / rendition.name, rendition.data)
-    except OSError:
-        return  # a cache that cannot be written only costs time
-    _cache_put_meta(cache_dir / f"{key}.json", rendition)
+    if store(cache_dir / rendition.name, rendition.data):
+        _cache_put_meta(cache_dir / f"{key}.json", rendition)
 
 
 def _cache_put_meta(meta_path: Path, rendition: Rendition) -> None:
     meta = {"name": rendition.name, "width": rendition.width, "height": rendition.height}
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        _write_atomic(meta_path, json.dumps(meta).encode())
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    store(meta_path, json.dumps(meta).encode())

@@ -17,14 +17,15 @@ The steps run in this order, each for a reason:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from newsletter.transforms import doctype, fold_lines, image_heights, inline_css, merge_tags
 
 
-def run(html: str, placeholders: Mapping[str, str]) -> str:
-    """Run every step in order."""
+def run(html: str, placeholders: Mapping[str, str], cache_dir: Path | None = None) -> str:
+    """Run every step in order; `cache_dir` keeps parsed stylesheets for the next process."""
     steps: tuple[Callable[[str], str], ...] = (
-        inline_css.inline_css,
+        lambda h: inline_css.inline_css(h, cache_dir),
         image_heights.auto_heights,
         lambda h: merge_tags.restore(h, placeholders),
         doctype.ensure_doctype,

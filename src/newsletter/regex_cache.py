@@ -1,0 +1,107 @@
+"""Keep compiled regular expressions on disk, so that a command does not recompile them.
+
+CPython compiles each regular expression with a compiler written in Python. The libraries a
+build loads (PyYAML, Jinja2, markdown-it-py, cssutils, cssselect, tomllib, email) compile
+about 230 of them as they are imported, the same ones every run: a fifth of a build's work
+(220 M of 1,100 M instructions). What the compiler produces, a list of integers for the
+`_sre` engine, depends only on the pattern, its flags and the engine's version, so the
+command line keeps it in its cache folder and hands it straight to the engine next time.
+
+The file is named for the exact interpreter build and `_sre.MAGIC`, which changes whenever the
+engine's code format does; a missing, stale or damaged file only means compiling as usual,
+and `_sre` validates any code it is given. tests/test_regex_cache.py checks that each cached
+pattern equals a fresh compile (a Pattern's equality compares its compiled code).
+"""
+
+from __future__ import annotations
+
+import _sre  # type: ignore[import-not-found]  # the regex engine, in C; `re` is its front end
+import marshal
+import re
+import sys
+from pathlib import Path
+from re import _compiler, _parser  # type: ignore[attr-defined]  # no stubs for these
+from typing import Any
+
+from newsletter.cache_folder import store
+
+# (pattern, flags) -> (flags after parsing, code, groups, groupindex, indexgroup): the
+# arguments `re._compiler.compile` passes to `_sre.compile` besides the pattern.
+Entry = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+Table = dict[tuple[str | bytes, int], Entry]
+
+# A few patterns differ from run to run (built from a set's characters, whose order varies
+# with string hashing, or from a random MIME boundary), so a run that compiled something new
+# writes back what it used plus what the file held, and only what it used once that passes
+# this many patterns (about 1 ms to load).
+MAX_ENTRIES = 500
+
+_table: Table = {}  # as read from the file
+_used: Table = {}  # what this process compiled or took from the file
+_missed = False
+_original_compile = _compiler.compile
+
+
+def cache_file(folder: Path) -> Path:
+    """The file for this interpreter build and this regex engine."""
+    return folder / f"regex-{sys.hexversion:x}-{_sre.MAGIC}.marshal"
+
+
+def install(path: Path) -> None:
+    """Serve `re` compiles from the file at `path` (if any) and remember the ones it lacks."""
+    global _table
+    if sys.implementation.name != "cpython" or _compiler.compile is _compile:
+        return
+    try:
+        # Our own cache folder; `_sre` validates the code of every entry it is given.
+        loaded = marshal.loads(path.read_bytes())  # noqa: S302
+    except (OSError, EOFError, ValueError, TypeError):
+        loaded = {}
+    _table = loaded if isinstance(loaded, dict) else {}
+    _compiler.compile = _compile
+
+
+def save(path: Path) -> None:
+    """Write the table back if this process compiled patterns it lacked; never fails."""
+    if not _missed:
+        return
+    table = {**_table, **_used}
+    if len(table) > MAX_ENTRIES:
+        table = _used
+    try:
+        data = marshal.dumps(table)
+    except ValueError:  # something marshal cannot write slipped in: keep the old file
+        return
+    store(path, data)
+
+
+def _compile(pattern: Any, flags: int = 0) -> re.Pattern[Any]:
+    """`re._compiler.compile`, answered from the table when it can be."""
+    global _missed
+    if not isinstance(pattern, str | bytes) or flags & re.DEBUG:
+        return _original_compile(pattern, flags)  # type: ignore[no-any-return]  # re.Scanner
+    key = (pattern, int(flags))
+    entry = _table.get(key)
+    if entry is not None:
+        try:
+            compiled: re.Pattern[Any] = _sre.compile(pattern, *entry)
+        except (TypeError, ValueError, RuntimeError):  # a damaged entry: compile it afresh
+            entry = None
+    if entry is None:
+        entry = _compiled(pattern, int(flags))
+        compiled = _sre.compile(pattern, *entry)
+        _missed = True
+    _used[key] = entry
+    return compiled
+
+
+def _compiled(pattern: str | bytes, flags: int) -> Entry:
+    """What `re._compiler.compile` computes before handing it to the engine."""
+    parsed = _parser.parse(pattern, flags)
+    code = [int(word) for word in _compiler._code(parsed, flags)]  # opcodes are int subclasses
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    groups = parsed.state.groups - 1
+    return int(flags | parsed.state.flags), code, groups, groupindex, tuple(indexgroup)
