@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import types
 import typing
 from typing import Any, Literal, TypeVar
@@ -128,6 +127,8 @@ def _convert_dataclass(
     failed = False
     for key in value:
         if key not in fields:
+            import difflib  # here: only a mistake needs it
+
             close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(fields)}"
             problems.append(smap.problem((*loc, key), f"unknown field ({hint})"))

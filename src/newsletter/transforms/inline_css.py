@@ -59,8 +59,8 @@ class _Premailer(Premailer):  # type: ignore[misc]  # premailer has no type hint
     premailer's `_parse_style_rules` turns a stylesheet into rules that are plain strings and
     numbers; this keeps them as JSON under a hash of the stylesheet, the installed premailer
     and cssutils and the options the method reads. A stylesheet that leaves cssutils
-    objects over (@media rules) is not kept. tests/test_transforms.py checks the method still
-    exists and that cached and fresh rules give the same HTML.
+    objects over (@media rules) is not kept. tests/test_transforms.py checks that premailer
+    still calls the method and that cached and fresh rules give the same HTML.
     """
 
     def __init__(self, html: str, rules_cache: Path | None, **options: Any) -> None:
@@ -84,9 +84,9 @@ class _Premailer(Premailer):  # type: ignore[misc]  # premailer has no type hint
         path = self.rules_cache / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
         try:
             rules, leftover = json.loads(path.read_text())
-            return [(tuple(s), selector, bulk) for s, selector, bulk in rules], [
-                (selector, bulk) for selector, bulk in leftover
-            ]
+            # JSON has no tuples; premailer sorts rules by their specificity tuple.
+            rules = [(tuple(specificity), selector, bulk) for specificity, selector, bulk in rules]
+            return rules, [tuple(item) for item in leftover]
         except (OSError, ValueError, TypeError):
             pass  # not cached yet (or damaged): parse it
         rules, leftover = super()._parse_style_rules(css_body, ruleset_index)
