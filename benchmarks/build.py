@@ -7,12 +7,17 @@ Prints the median of several runs of
 - with valgrind installed, the instructions each command executes: unlike times, they are
   the same from run to run whatever else the shared machine is doing.
 
-Usage: python benchmarks/build.py [--runs N]
+Usage: python benchmarks/build.py [--runs N] [--against REV]
+
+With --against, the same build as of git revision REV (its `src/` taken with `git archive`,
+run with this environment's dependencies) is measured too, interleaved with the others: how
+a change compares, side by side in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import platform
 import re
@@ -20,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -42,50 +48,74 @@ def timed(function: Callable[[], object], runs: int) -> list[float]:
     return samples
 
 
-def commands(out: Path) -> dict[str, list[str]]:
+BUILD = "newsletter build (warm image cache)"
+Command = tuple[list[str], dict[str, str]]  # argv, environment
+
+
+def commands(scratch: Path, against: str | None) -> dict[str, Command]:
     """`newsletter build` and two references: the bare interpreter (the floor) and importing
-    premailer alone (the biggest dependency)."""
+    premailer alone (the biggest dependency); with `against`, the build as of that revision."""
     # The console script an editor runs, from this interpreter's environment.
     script = Path(sys.executable).parent / "newsletter"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "newsletter"]
-    return {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "python -c 'import premailer'": [sys.executable, "-c", "import premailer"],
-        "newsletter build (warm image cache)": [*command, "build", str(SAMPLE), "--out", str(out)],
+    env = child_env(scratch / "cache")
+    found = {
+        "python -c pass": ([sys.executable, "-c", "pass"], env),
+        "python -c 'import premailer'": ([sys.executable, "-c", "import premailer"], env),
+        BUILD: ([*command, "build", str(SAMPLE), "--out", str(scratch / "out")], env),
     }
+    if against is not None:
+        source = checkout(against, scratch / "against")
+        argv = [sys.executable, "-m", "newsletter", "build", str(SAMPLE)]
+        found[f"newsletter build as of {against}"] = (
+            [*argv, "--out", str(scratch / "against-out")],
+            {**child_env(scratch / "against-cache"), "PYTHONPATH": str(source)},
+        )
+    return found
+
+
+def checkout(revision: str, folder: Path) -> Path:
+    """The package's source as of `revision`, extracted into `folder`; returns its src/."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "src"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    folder.mkdir(parents=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
 
 
 def child_env(cache: Path) -> dict[str, str]:
-    """The environment of the measured commands: the private image cache, and Python's
-    bytecode written as usual. With PYTHONDONTWRITEBYTECODE set (some shells and CI set it),
-    an editable install would compile every changed module from source on every run, which
-    no editor's `pip install .` does (about 60 M instructions, 6% of the build)."""
+    """The environment of the measured commands: a private cache, and Python's bytecode
+    written as usual. With PYTHONDONTWRITEBYTECODE set (some shells and CI set it), an
+    editable install would compile every changed module from source on every run, which no
+    editor's `pip install .` does (about 60 M instructions, 6% of the build)."""
     env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(cache)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
-def cli_wall(runs: int, cache: Path, out: Path) -> dict[str, list[float]]:
+def cli_wall(measured: dict[str, Command], runs: int) -> dict[str, list[float]]:
     """Each command in a new process, interleaved run by run, so that a busy machine slows
-    all three alike."""
-    env = child_env(cache)
-    argvs = commands(out)
-    build = argvs["newsletter build (warm image cache)"]
-    subprocess.run(build, env=env, check=True, capture_output=True)  # warm caches, bytecode
-    samples: dict[str, list[float]] = {name: [] for name in argvs}
+    them all alike."""
+    for name, (argv, env) in measured.items():
+        if name.startswith("newsletter build"):  # warm the caches, write the bytecode
+            subprocess.run(argv, env=env, check=True, capture_output=True)
+    samples: dict[str, list[float]] = {name: [] for name in measured}
     for _ in range(runs):
-        for name, argv in argvs.items():
+        for name, (argv, env) in measured.items():
             started = time.perf_counter()
             subprocess.run(argv, env=env, check=True, capture_output=True)
             samples[name].append(time.perf_counter() - started)
     return samples
 
 
-def instructions(cache: Path, out: Path) -> dict[str, int]:
+def instructions(measured: dict[str, Command]) -> dict[str, int]:
     """Instructions each command executes, counted by valgrind (about 30 s in all)."""
-    env = child_env(cache)
     counts = {}
-    for name, argv in commands(out).items():
+    for name, (argv, env) in measured.items():
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
             env=env,
@@ -129,24 +159,27 @@ def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--against", metavar="REV", help="also measure the build as of REV")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; medians of {args.runs} runs"
     )
-    with tempfile.TemporaryDirectory() as scratch:
-        cache, out = Path(scratch) / "cache", Path(scratch) / "out"
-        for name, wall in cli_wall(args.runs, cache, out).items():
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        measured = commands(scratch, args.against)
+        width = max(len(name) for name in measured)
+        for name, wall in cli_wall(measured, args.runs).items():
             print(
-                f"wall {name:<36} {median_ms(wall)} "
+                f"wall {name:<{width}} {median_ms(wall)} "
                 f"(min {min(wall) * 1000:.0f}, max {max(wall) * 1000:.0f})"
             )
         if shutil.which("valgrind"):
-            for name, count in instructions(cache, out).items():
-                print(f"instructions {name:<36} {count / 1e6:,.0f} M")
+            for name, count in instructions(measured).items():
+                print(f"instructions {name:<{width}} {count / 1e6:,.0f} M")
         else:
             print("instructions: install valgrind to count them")
-        for stage, samples in render_stages(max(args.runs, 30), cache).items():
+        for stage, samples in render_stages(max(args.runs, 30), scratch / "cache").items():
             print(f"render {stage:<24} {median_ms(samples)}")
 
 
