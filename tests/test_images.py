@@ -356,3 +356,14 @@ def test_photo_changed_just_now_is_hashed_on_the_next_build(tmp_path: Path) -> N
     images.render(photo, 528, tmp_path / "cache")
     names = [p.name for p in (tmp_path / "cache" / "images").iterdir()]
     assert len(names) == 2 and not any(n.startswith("stat-") for n in names)
+
+
+@pytest.mark.parametrize("meta", ["[]", '{"name": 5, "width": 1, "height": 1}', '{"name": "x"}'])
+def test_a_cache_entry_of_the_wrong_shape_is_made_again(tmp_path: Path, meta: str) -> None:
+    photo, cache = tmp_path / "photo.png", tmp_path / "cache"
+    shutil.copy(ROOT / "issues" / "photos" / "07-window.png", photo)
+    first = images.render(photo, 528, cache)
+    for entry in (cache / "images").glob("*.json"):
+        entry.write_text(meta)
+    images._seen.clear()  # as in a new process
+    assert images.render(photo, 528, cache) == first

@@ -138,3 +138,24 @@ def test_inline_css_does_not_keep_rules_that_leave_media_queries(tmp_path: Path)
     )
     assert inline_css.inline_css(html, tmp_path) == inline_css.inline_css(html)
     assert not list((tmp_path / "css-rules").glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "not json",
+        '[[], ["xy"]]',  # a leftover that is not [selector, declarations]
+        '[[["1", 0], "p", "color:red"]], []]',  # a specificity that is not numbers
+        '[[[[0, 0, 0, 1, 0, 0], "p", 5]], []]',  # declarations that are not text
+        '{"rules": []}',
+    ],
+)
+def test_inline_css_parses_again_over_a_damaged_rules_file(tmp_path: Path, damaged: str) -> None:
+    html = (
+        "<html><head><style>/* inline */ p { color: #111111; }</style></head>"
+        "<body><p>Hi</p></body></html>"
+    )
+    fresh = inline_css.inline_css(html, tmp_path)
+    (entry,) = (tmp_path / "css-rules").glob("*.json")
+    entry.write_text(damaged)
+    assert inline_css.inline_css(html, tmp_path) == fresh

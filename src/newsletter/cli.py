@@ -159,9 +159,13 @@ def _issue_arguments(parser: argparse.ArgumentParser, *, many: bool) -> None:
 def run(argv: Sequence[str] | None = None) -> None:
     """Entry point: parse, run, and exit with the code the outcome calls for."""
     # Before anything else compiles a regular expression: see regex_cache.py (a fifth of a
-    # build's work, the same every run).
-    regex_file = regex_cache.cache_file(default_cache_dir())
-    regex_cache.install(regex_file)
+    # build's work, the same every run). Only a speed-up: nothing it raises stops a command.
+    regex_file: Path | None = None
+    try:
+        regex_file = regex_cache.cache_file(default_cache_dir())
+        regex_cache.install(regex_file)
+    except Exception:  # e.g. no home folder to find the cache folder in
+        regex_file = None
     args = parser().parse_args(argv)
     if args.run is not _preview:
         # A one-shot command makes a burst of objects that live until it exits (mostly the
@@ -178,7 +182,8 @@ def run(argv: Sequence[str] | None = None) -> None:
         _error("interrupted")
         code = EXIT_INTERRUPTED
     finally:
-        regex_cache.save(regex_file)
+        if regex_file is not None:
+            regex_cache.save(regex_file)
     sys.exit(code)
 
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from newsletter.cache_folder import store
 
@@ -74,7 +75,7 @@ def render_all(
                 done += 1
                 if progress is not None:
                     progress(done, len(jobs))
-    return [result for result in results if result is not None]
+    return cast(list[Rendition | ImageProblem], results)  # every None was filled in above
 
 
 # In one process (the preview's), a photo whose file has not changed is not even looked up.
@@ -171,12 +172,13 @@ def _render(
 def _cache_get(meta_path: Path) -> Rendition | None:
     try:
         meta = json.loads(meta_path.read_text())
-        data = (meta_path.parent / meta["name"]).read_bytes()
-    except (OSError, ValueError, KeyError):
+        name, width, height = str(meta["name"]), int(meta["width"]), int(meta["height"])
+        data = (meta_path.parent / name).read_bytes()
+    except (OSError, ValueError, KeyError, TypeError):  # missing, or not what we write
         return None
-    if hashlib.sha256(data).hexdigest()[:20] != meta["name"].partition(".")[0]:
+    if hashlib.sha256(data).hexdigest()[:20] != name.partition(".")[0]:
         return None  # damaged cache entry: make it again
-    return Rendition(meta["name"], data, int(meta["width"]), int(meta["height"]))
+    return Rendition(name, data, width, height)
 
 
 def _cache_put(cache_dir: Path, key: str, rendition: Rendition) -> None:

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from newsletter.cache_folder import store
@@ -43,12 +44,23 @@ def _leave_alone(match: re.Match[str]) -> str:
     return f"<style{_IGNORE}{attributes}>{body}</style>"
 
 
-# Which premailer and cssutils are installed (cssutils has no __version__; reading its
-# package metadata would load importlib.metadata, deferred above): an upgrade changes these.
-_INSTALLED = tuple(
-    (str(path), path.stat().st_size, path.stat().st_mtime_ns)
-    for path in (Path(premailer.__file__ or ""), Path(cssutils.__file__ or ""))
-)
+def _installed(module: ModuleType) -> tuple[object, ...]:
+    """Which copy of a package is installed: its distribution's name and version, and the
+    time its RECORD was written (any install or upgrade rewrites it); without one (cssutils
+    has no __version__, and reading package metadata would load importlib.metadata, deferred
+    above), its source files' sizes and times."""
+    folder = Path(module.__file__ or "").parent
+    records = sorted(folder.parent.glob(f"{module.__name__}-*.dist-info/RECORD"))
+    if records:
+        return (records[0].parent.name, records[0].stat().st_mtime_ns)
+    return tuple(
+        (str(path), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*.py"))
+    )
+
+
+_INSTALLED = (_installed(premailer), _installed(cssutils))
+RULES_FORMAT = 1  # part of every key: change it when the JSON layout changes
 
 
 class _Premailer(Premailer):  # type: ignore[misc]  # premailer has no type hints
@@ -72,6 +84,7 @@ class _Premailer(Premailer):  # type: ignore[misc]  # premailer has no type hint
             return super()._parse_style_rules(css_body, ruleset_index)  # type: ignore[no-any-return]
         key = repr(
             (
+                RULES_FORMAT,
                 _INSTALLED,
                 self.strip_important,
                 self.exclude_pseudoclasses,
@@ -82,17 +95,51 @@ class _Premailer(Premailer):  # type: ignore[misc]  # premailer has no type hint
             )
         )
         path = self.rules_cache / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
-        try:
-            rules, leftover = json.loads(path.read_text())
-            # JSON has no tuples; premailer sorts rules by their specificity tuple.
-            rules = [(tuple(specificity), selector, bulk) for specificity, selector, bulk in rules]
-            return rules, [tuple(item) for item in leftover]
-        except (OSError, ValueError, TypeError):
-            pass  # not cached yet (or damaged): parse it
+        if (cached := _read_rules(path)) is not None:
+            return cached
         rules, leftover = super()._parse_style_rules(css_body, ruleset_index)
         if all(isinstance(item, tuple) for item in leftover):
             store(path, json.dumps([rules, leftover]).encode())
         return rules, leftover
+
+
+def _read_rules(path: Path) -> tuple[list[Any], list[Any]] | None:
+    """The rules kept at `path`, exactly as `_parse_style_rules` returned them; None when there
+    are none or they are not of that shape (a damaged entry is parsed again).
+
+    JSON has no tuples; premailer needs them back: it sorts rules by their specificity tuple,
+    and takes a leftover item that is not a tuple for an @media rule object.
+    """
+    try:
+        rules, leftover = json.loads(path.read_text())
+    except (OSError, ValueError, TypeError):
+        return None
+    if not (
+        isinstance(rules, list)
+        and isinstance(leftover, list)
+        and all(_is_rule(rule) for rule in rules)
+        and all(_is_list_of(item, str, 2) for item in leftover)
+    ):
+        return None
+    return [(tuple(s), selector, bulk) for s, selector, bulk in rules], [tuple(i) for i in leftover]
+
+
+def _is_rule(value: object) -> bool:
+    """[specificity: [int, ...], selector: str, declarations: str]"""
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and _is_list_of(value[0], int)
+        and _is_list_of(value[1:], str, 2)
+    )
+
+
+def _is_list_of(value: object, kind: type, length: int | None = None) -> bool:
+    return (
+        isinstance(value, list)
+        and (length is None or len(value) == length)
+        and all(type(item) is kind for item in value)
+    )
 
 
 def inline_css(html: str, cache_dir: Path | None = None) -> str:
