@@ -51,7 +51,7 @@ def render_all(
 
     def one(job: Job) -> Rendition | ImageProblem:
         try:
-            return render(job[0], job[1], cache_dir, background)
+            return _make(job[0], job[1], cache_dir, background)  # not found by stat below
         except ImageProblem as problem:
             return problem
         except OSError as exc:  # removed or unreadable since the issue file was checked
@@ -93,10 +93,16 @@ def render(
     background: tuple[int, int, int] = (255, 255, 255),
 ) -> Rendition:
     """Return `source` resized to at most `width` pixels, from the cache when possible."""
+    cached = _cached_by_stat(source, width, cache_dir, background)
+    return cached if cached is not None else _make(source, width, cache_dir, background)
+
+
+def _make(
+    source: Path, width: int, cache_dir: Path | None, background: tuple[int, int, int]
+) -> Rendition:
+    """The rendition of a file the stat cache does not know (cached by content, or made)."""
     if cache_dir is None:
         return _render(source, width, None, background)
-    if (cached := _cached_by_stat(source, width, cache_dir, background)) is not None:
-        return cached
     stat = source.stat()
     rendition = _render(source, width, cache_dir, background)
     key = _stat_key(source, stat, width, background)
