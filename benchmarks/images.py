@@ -34,7 +34,10 @@ from pathlib import Path
 from PIL import Image, ImageOps
 from ssimulacra2 import compute_ssimulacra2
 
-from newsletter import images, layout, photos
+from newsletter.images import encode as photos
+from newsletter.images import rendition
+from newsletter.images import stage as images
+from newsletter.rendering import layout
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRATCH = ROOT / "benchmarks" / ".scratch"
@@ -86,7 +89,7 @@ class Match:
 
 def photo_set(quick: bool) -> list[tuple[Path, int]]:
     """(photo, width in pixels) for every photo measured."""
-    from newsletter.issue_file import read_issue
+    from newsletter.reading.issue_file import read_issue
 
     source = read_issue(SAMPLE)
     slots = layout.gallery_slots(len(source.issue.lead.gallery))
@@ -187,7 +190,7 @@ def cold_build_seconds(jobs: list[tuple[Path, int]]) -> float:
     """Our image stage for `jobs`, in parallel on every core, with no cache."""
     started = time.perf_counter()
     results = images.render_all(jobs, cache_dir=None, background=WHITE)
-    assert all(isinstance(r, images.Rendition) for r in results)
+    assert all(isinstance(r, rendition.Rendition) for r in results)
     return time.perf_counter() - started
 
 
@@ -212,7 +215,7 @@ def peak_memory_mb() -> float:
     code = (
         "import re, tempfile\n"
         "from pathlib import Path\n"
-        "from newsletter.build import build_issue\n"
+        "from newsletter.pipeline import build_issue\n"
         "with tempfile.TemporaryDirectory() as cache:\n"
         f"    build_issue(Path({str(SAMPLE)!r}), cache_dir=Path(cache))\n"
         "status = Path('/proc/self/status').read_text()\n"
@@ -229,7 +232,7 @@ def main() -> None:
     if shutil.which("node") is None:
         sys.exit("node is needed for the sharp comparison")
     script = install_sharp()
-    print(f"machine: {os.cpu_count()} cores; encoder {images.ENCODER}")
+    print(f"machine: {os.cpu_count()} cores; encoder {rendition.ENCODER}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from newsletter.build import Build, build_issue
+from newsletter.cli import main
+from newsletter.pipeline import Build, build_issue
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2012-07-31-khorog.yaml"
 CONFIG = ROOT / "newsletter.toml"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
+# The image and template cache of this test session (see _shared_cache).
+CACHE = Path(tempfile.mkdtemp(prefix="newsletter-tests-cache-"))
 # Flags for a headless Chromium on a machine without a display or network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,9 +40,34 @@ CHROMIUM_ARGS = [
 def run_newsletter(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real command line (`python -m newsletter ...`) and capture what it prints."""
+    """Run the command line in this process (`cli.main`), in `cwd` with the environment
+    `env` (default: this one), and capture its exit code and what it prints."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    try:
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        with (
+            contextlib.chdir(cwd or Path.cwd()),
+            contextlib.redirect_stdout(stdout),
+            contextlib.redirect_stderr(stderr),
+        ):
+            code = main(list(args))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(
+        ["newsletter", *args], code, stdout.getvalue(), stderr.getvalue()
+    )
+
+
+def run_console_script(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `newsletter` command in a new process, as an editor does."""
     return subprocess.run(
-        [sys.executable, "-m", "newsletter", *args],
+        [str(Path(sys.executable).with_name("newsletter")), *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -65,11 +96,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Every test session starts with its own empty image cache."""
+def _shared_cache() -> Iterator[None]:
+    """Every test session starts with its own empty cache folder, which all tests share
+    (those that test the cache itself make their own)."""
     old = os.environ.get("NEWSLETTER_CACHE_DIR")
-    os.environ["NEWSLETTER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["NEWSLETTER_CACHE_DIR"] = str(CACHE)
     yield
+    shutil.rmtree(CACHE, ignore_errors=True)
     if old is None:
         os.environ.pop("NEWSLETTER_CACHE_DIR", None)
     else:
@@ -79,18 +112,16 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def sample_build() -> Build:
     """The sample issue, built once for the session."""
-    return build_issue(SAMPLE, config=CONFIG, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]))
+    return build_issue(SAMPLE, config=CONFIG, cache_dir=CACHE)
 
 
 @pytest.fixture(scope="session")
 def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample issue's output folder, with image addresses kept local so that a browser
     can open it from disk (the sent version points them at image_base_url)."""
-    from newsletter.build import write_build
+    from newsletter.pipeline import write_build
 
-    build = build_issue(
-        SAMPLE, config=CONFIG, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]), local_images=True
-    )
+    build = build_issue(SAMPLE, config=CONFIG, cache_dir=CACHE, local_images=True)
     return write_build(build, tmp_path_factory.mktemp("build"))
 
 

@@ -191,8 +191,8 @@ def test_template_mistake_names_template_file_and_line(desk: Path) -> None:
         n for n, text in enumerate(footer.read_text().splitlines(), 1) if "postal_adress" in text
     )
     assert result.stderr.strip() == (
-        f"templates/partials/footer.mjml.j2:{line}: 'newsletter.config.Sender object' has no "
-        "attribute 'postal_adress'"
+        f"templates/partials/footer.mjml.j2:{line}: "
+        "'newsletter.reading.settings.Sender object' has no attribute 'postal_adress'"
     )
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from newsletter.build import build_issue
-from newsletter.render import compile_mjml
+from newsletter.pipeline import build_issue
+from newsletter.rendering.compile_mjml import compile_mjml
 
+from .conftest import CACHE
 from .test_bad_input import GOOD
 
 HOSTILE = '<script>alert(1)</script> & "quotes"'
@@ -17,7 +18,7 @@ HOSTILE = '<script>alert(1)</script> & "quotes"'
 def test_markup_in_a_caption_is_shown_as_text(desk: Path) -> None:
     issue = desk / "issues" / "x.yaml"
     issue.write_text(GOOD.replace("caption: Public meeting.", f"caption: '{HOSTILE}'"))
-    result = build_issue(issue, cache_dir=None)
+    result = build_issue(issue, cache_dir=CACHE)
 
     tree = lxml_html.fromstring(result.html)
     assert tree.xpath("//script") == []
@@ -41,7 +42,7 @@ def test_markup_and_templates_in_every_text_field_stay_text(desk: Path) -> None:
     text = text.replace("    Khorog, the main town.", f"    Body <i>raw</i> {sneaky}")
     issue = desk / "issues" / "x.yaml"
     issue.write_text(text)
-    result = build_issue(issue, cache_dir=None)
+    result = build_issue(issue, cache_dir=CACHE)
 
     tree = lxml_html.fromstring(result.html)
     assert tree.xpath("//b") == [] and tree.xpath("//i") == []
@@ -57,7 +58,7 @@ def test_every_character_of_a_caption_reaches_the_alt_text_unchanged(desk: Path)
     caption = "31\u00a0July 2012\u00a0г. \u2014 cafe\u0301, Kho\u00adrog \\ a\u202fb"
     issue = desk / "issues" / "x.yaml"
     issue.write_text(GOOD.replace("caption: Public meeting.", f"caption: '{caption}'"))
-    result = build_issue(issue, cache_dir=None)
+    result = build_issue(issue, cache_dir=CACHE)
 
     tree = lxml_html.fromstring(result.html)
     assert tree.xpath("//img")[0].get("alt") == caption

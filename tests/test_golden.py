@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from newsletter.build import Build
+from newsletter.pipeline import Build
 
 # Image names are hashes of the encoder's output, which changes with Pillow's version; the
 # golden files hold a stand-in so that they test the templates, not libjpeg.

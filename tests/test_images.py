@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageStat
 
-from newsletter import images, photos
-from newsletter.images import ImageProblem
+from newsletter.errors import ImageProblem
+from newsletter.images import encode as photos
+from newsletter.images import stage as images
+from newsletter.images.rendition import Rendition
 
-from .conftest import ROOT, SAMPLE
+from .conftest import ROOT, SAMPLE, run_newsletter
 
 FIXTURES = ROOT / "tests" / "fixtures"
 GHOSTSCRIPT_ICC = Path("/usr/share/color/icc/ghostscript")  # Debian's libgs-common (README)
@@ -261,12 +263,7 @@ def test_bad_image_in_an_issue_is_one_line_naming_file_line_and_field(desk: Path
     text = SAMPLE.read_text().replace("photos/03-stone-house.png", "photos/bomb.png")
     text = text.replace("photos/05-painted-house.png", "photos/half.jpg")
     (desk / "issues" / "bad.yaml").write_text(text)
-    result = subprocess.run(
-        [sys.executable, "-m", "newsletter", "build", "issues/bad.yaml"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_newsletter("build", "issues/bad.yaml")
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert lines[0] == (
@@ -306,11 +303,11 @@ def test_warm_cache_does_not_load_pillow(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from newsletter import images\n"
+        "from newsletter.images import stage as images\n"
         f"jobs = [(Path({str(ROOT / 'issues' / 'photos' / '02-townhouses.png')!r}), 528)]\n"
         f"cache = Path({str(tmp_path)!r})\n"
         "images.render_all(jobs, cache)\n"
-        "for name in [m for m in sys.modules if m.startswith(('PIL', 'newsletter.photos'))]:\n"
+        "for name in [m for m in sys.modules if m.startswith(('PIL', 'newsletter.images.enc'))]:\n"
         "    del sys.modules[name]\n"
         "images.render_all(jobs, cache)\n"
         "print(any(m.startswith('PIL') for m in sys.modules))\n"
@@ -331,7 +328,7 @@ def test_unchanged_photo_is_not_read_again(tmp_path: Path, monkeypatch: pytest.M
     first = images.render(photo, 528, cache)
     images._seen.clear()  # as in a new process
 
-    def must_not_run(*args: object) -> images.Rendition:
+    def must_not_run(*args: object) -> Rendition:
         raise AssertionError("the photo was read again")
 
     with monkeypatch.context() as patched:

@@ -18,11 +18,11 @@ from babel.messages.pofile import read_po
 from lxml import html as lxml_html
 from playwright.sync_api import Browser
 
-from newsletter import i18n, markdown
-from newsletter.build import Build, build_issue, write_build
 from newsletter.errors import InputError
+from newsletter.pipeline import Build, build_issue, write_build
+from newsletter.rendering import i18n, markdown
 
-from .conftest import ARTIFACTS, CONFIG, ROOT, SAMPLE, visible_text
+from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT, SAMPLE, visible_text
 
 RUSSIAN = ROOT / "issues" / "2012-07-31-khorog-ru.yaml"
 LOCALE = ROOT / "templates" / "locale"
@@ -37,7 +37,7 @@ def english_labels() -> list[str]:
 
 @pytest.fixture(scope="module")
 def russian() -> Build:
-    return build_issue(RUSSIAN, config=CONFIG, cache_dir=None)
+    return build_issue(RUSSIAN, config=CONFIG, cache_dir=CACHE)
 
 
 def test_russian_edition_has_no_english_label(russian: Build) -> None:
@@ -70,18 +70,18 @@ def test_russian_edition_is_marked_russian(russian: Build) -> None:
     assert (tree.get("lang"), tree.get("dir")) == ("ru", "ltr")
     wrapper = tree.xpath("//body/div[@role='article']")[0]
     assert (wrapper.get("lang"), wrapper.get("dir")) == ("ru", "ltr")
-    assert russian.warnings == []
+    assert russian.findings == []
 
 
 def test_right_to_left_language_sets_dir_even_without_labels(desk: Path) -> None:
     issue = desk / "issues" / "ar.yaml"
     issue.write_text(SAMPLE.read_text().replace("language: en", "language: ar"))
-    built = build_issue(issue, cache_dir=None)
+    built = build_issue(issue, cache_dir=CACHE)
     tree = lxml_html.fromstring(built.html)
     assert (tree.get("lang"), tree.get("dir")) == ("ar", "rtl")
     wrapper = tree.xpath("//body/div[@role='article']")[0]
     assert (wrapper.get("lang"), wrapper.get("dir")) == ("ar", "rtl")
-    assert built.warnings == [
+    assert [f.message for f in built.findings] == [
         "no translation of the labels into 'ar': they stay in English "
         "(see the README: adding a language)"
     ]
@@ -100,13 +100,13 @@ def test_unknown_language_is_named_at_its_line(desk: Path) -> None:
     issue = desk / "issues" / "xx.yaml"
     issue.write_text(SAMPLE.read_text().replace("language: en", "language: qq"))
     with pytest.raises(InputError) as caught:
-        build_issue(issue, cache_dir=None)
+        build_issue(issue, cache_dir=CACHE)
     assert str(caught.value) == (
         "issues/xx.yaml:5: language: unknown language 'qq' (a code such as en, ru, tg, ky, uz, kk)"
     )
     issue.write_text(SAMPLE.read_text().replace("language: en", "language: Russian"))
     with pytest.raises(InputError) as caught:
-        build_issue(issue, cache_dir=None)
+        build_issue(issue, cache_dir=CACHE)
     assert str(caught.value) == (
         "issues/xx.yaml:5: language: not a language code: 'Russian' "
         "(such as en, ru, tg, ky, uz, kk)"
@@ -181,7 +181,7 @@ def local_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("editions")
     return {
         issue.stem: write_build(
-            build_issue(issue, config=CONFIG, cache_dir=None, local_images=True), out
+            build_issue(issue, config=CONFIG, cache_dir=CACHE, local_images=True), out
         )
         / "index.html"
         for issue in (SAMPLE, RUSSIAN)

@@ -7,15 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import InputError
-from newsletter.load import (
-    _compose_with,
-    _FastNoAliasLoader,
-    _NoAliasLoader,
-    dotted,
-    load_yaml,
-)
-
-from .conftest import ROOT
+from newsletter.reading.load import dotted, load_yaml
 
 
 def load(tmp_path: Path, text: str) -> tuple[object, dict[tuple[str | int, ...], int]]:
@@ -58,14 +50,3 @@ def test_dotted_paths() -> None:
     assert dotted(("lead", "gallery", 2, "photo")) == "lead.gallery[2].photo"
     assert dotted(("stories", 0)) == "stories[0]"
     assert dotted(()) == ""
-
-
-@pytest.mark.parametrize("name", ["2012-07-31-khorog.yaml", "2012-07-31-khorog-ru.yaml"])
-def test_libyaml_and_python_read_the_issues_alike(name: str) -> None:
-    # Valid files are read with libyaml for speed; the pure-Python loader (whose error
-    # messages editors see) must find the same values at the same lines.
-    text = (ROOT / "issues" / name).read_text(encoding="utf-8")
-    assert _FastNoAliasLoader is not None, "PyYAML without libyaml: only Python reads files"
-    results = [_compose_with(loader, text, name) for loader in (_FastNoAliasLoader, _NoAliasLoader)]
-    assert results[0] == results[1]
-    assert results[0][1].lines[("lead", "gallery", 8, "caption")] > 1

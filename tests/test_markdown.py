@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsletter import markdown
+from newsletter.reading.body_links import bad_links
+from newsletter.rendering import markdown
 
 
 def test_raw_html_is_escaped_not_rendered() -> None:
@@ -14,7 +15,7 @@ def test_only_web_and_mailto_links_are_rendered() -> None:
     assert "<a" not in markdown.to_html("[a](javascript:alert(1))")
     assert "<a" not in markdown.to_html("[a](JaVaScRiPt:alert(1))")
     assert "<a" not in markdown.to_html("[a](/relative)")
-    assert list(markdown.bad_links("x\n\n[a](data:text/html,x) [b](https://ok.org)")) == [
+    assert list(bad_links("x\n\n[a](data:text/html,x) [b](https://ok.org)")) == [
         (2, "data:text/html,x")
     ]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.build import build_issue
+from newsletter.pipeline import build_issue
 
-from .conftest import SAMPLE
+from .conftest import CACHE, SAMPLE
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_merge_tag_passes_through_byte_for_byte(desk: Path, tag: str) -> None:
     (desk / "newsletter.toml").write_text(settings)
     issue = desk / "issues" / SAMPLE.name
     shutil.copy(SAMPLE, issue)
-    result = build_issue(issue, cache_dir=None)
+    result = build_issue(issue, cache_dir=CACHE)
     assert f'href="{tag}"' in result.html
     assert f"Unsubscribe: {tag}" in result.text
     message = email.message_from_bytes(result.eml, policy=email.policy.default)
@@ -42,7 +42,7 @@ def test_https_unsubscribe_gets_one_click_headers(desk: Path) -> None:
     settings = (desk / "newsletter.toml").read_text().replace('"*|UNSUB|*"', f'"{url}"')
     (desk / "newsletter.toml").write_text(settings)
     shutil.copy(SAMPLE, desk / "issues" / SAMPLE.name)
-    result = build_issue(desk / "issues" / SAMPLE.name, cache_dir=None)
+    result = build_issue(desk / "issues" / SAMPLE.name, cache_dir=CACHE)
     message = email.message_from_bytes(result.eml, policy=email.policy.default)
     assert message["List-Unsubscribe"] == f"<{url}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from newsletter.new_issue import next_weekday
+from newsletter.commands.new import next_weekday
 
 from .conftest import SAMPLE, run_newsletter
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from newsletter.output import write_folder
+from newsletter.delivery.output_folder import write_folder
 
 
 def test_first_write_and_replacement(tmp_path: Path) -> None:

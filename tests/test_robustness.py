@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from newsletter.build import build_issue
-from newsletter.check import check_build
+from newsletter.commands.check import check_build
+from newsletter.delivery.output_folder import write_folder
 from newsletter.errors import InputError
+from newsletter.pipeline import build_issue, write_build
 
-from .conftest import CONFIG, ROOT, SAMPLE
+from .conftest import CACHE, CONFIG, ROOT, SAMPLE
 
 PHOTOS = ["photos/02-townhouses.png", "photos/07-window.png", "photos/04-parked-car.jpg"]
 # Printable text in any script: letters, marks, digits, punctuation, symbols, spaces.
@@ -85,7 +87,7 @@ def test_random_valid_issues_build_and_show_every_field_as_text(
 ) -> None:
     path = scratch / "issues" / "random.yaml"
     path.write_text(yaml.safe_dump(issue, allow_unicode=True), encoding="utf-8")
-    built = build_issue(path, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]))
+    built = build_issue(path, cache_dir=CACHE)
     tree = lxml_html.fromstring(built.html)
     assert tree.xpath("//script|//iframe|//object") == []
     shown, text = words(tree.text_content()), words(built.text)
@@ -147,7 +149,7 @@ def test_any_data_builds_or_gives_located_lines(scratch: Path, data: dict[str, A
     path = scratch / "issues" / "any.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        build_issue(path, cache_dir=Path(os.environ["NEWSLETTER_CACHE_DIR"]))
+        build_issue(path, cache_dir=CACHE)
     except InputError as exc:
         assert exc.problems
         for line in str(exc).splitlines():
@@ -181,7 +183,7 @@ def built_then_edited(desk: Path, tmp_path: Path) -> tuple[dict[str, str], Path]
     output folder."""
     issue = desk / "issues" / SAMPLE.name
     shutil.copy(SAMPLE, issue)
-    env = {**os.environ, "NEWSLETTER_CACHE_DIR": str(tmp_path / "first")}
+    env = dict(os.environ)  # the session's shared cache
     subprocess.run(BUILD_SAMPLE, cwd=desk, env=env, check=True, capture_output=True)
     issue.write_text(SAMPLE.read_text().replace("Hard Hit by Gunbattles", "Under Fire"))
     return env, desk / "build" / SAMPLE.stem
@@ -191,24 +193,71 @@ def files(out: Path) -> dict[Path, bytes]:
     return {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
-def test_killed_build_leaves_the_previous_output_whole(desk: Path, tmp_path: Path) -> None:
+class FilesThatFail(dict[str, bytes]):
+    """The output of a build whose disk fills up after `count` files."""
+
+    def __init__(self, files: dict[str, bytes], count: int) -> None:
+        super().__init__(files)
+        self.count = count
+
+    def items(self) -> Iterator[tuple[str, bytes]]:  # type: ignore[override]
+        for n, item in enumerate(super().items()):
+            if n == self.count:
+                raise OSError(28, "No space left on device")
+            yield item
+
+
+@pytest.mark.parametrize("after", [0, 4, 12])  # the first file, an image, the last (report)
+def test_build_killed_while_writing_leaves_the_previous_output_whole(
+    desk: Path, tmp_path: Path, after: int
+) -> None:
     env, out = built_then_edited(desk, tmp_path)
-    command = BUILD_SAMPLE
     before = files(out)
-    for attempt, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.5)):
-        env["NEWSLETTER_CACHE_DIR"] = str(tmp_path / f"cold-{attempt}")  # slow: photos anew
-        running = subprocess.Popen(
-            command, cwd=desk, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(delay)
-        running.send_signal(signal.SIGKILL)
-        running.wait()
-        assert_whole(out)
-        now = files(out)
-        assert now == before or b"Under Fire" in now[Path("index.html")]
-    subprocess.run(command, cwd=desk, env=env, check=True, capture_output=True)
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from newsletter.delivery import output_folder\n"
+        "from newsletter.pipeline import build_issue\n"
+        "class KilledAfter(dict):\n"
+        "    def items(self):\n"
+        "        for n, item in enumerate(super().items()):\n"
+        "            if n == int(sys.argv[2]):\n"
+        "                os.kill(os.getpid(), signal.SIGKILL)\n"
+        "            yield item\n"
+        "cache = Path(os.environ['NEWSLETTER_CACHE_DIR'])\n"
+        "build = build_issue(Path(sys.argv[1]), cache_dir=cache)\n"
+        "output_folder.write_folder(Path('build') / build.stem, KilledAfter(build.files()))\n"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", script, f"issues/{SAMPLE.name}", str(after)],
+        cwd=desk,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert files(out) == before  # not a byte changed
+    staging = [p.name for p in out.parent.iterdir() if p.name != SAMPLE.stem]
+    assert len(staging) == 1 and staging[0].startswith(f".{SAMPLE.stem}.new-")
+    # The next build writes the new output whole, and clears what the killed one left.
+    subprocess.run(BUILD_SAMPLE, cwd=desk, env=env, check=True, capture_output=True)
     assert_whole(out)
-    assert sorted(p.name for p in out.parent.iterdir()) == [SAMPLE.stem], "staging left over"
+    assert b"Under Fire" in (out / "index.html").read_bytes()
+    assert sorted(p.name for p in out.parent.iterdir()) == [SAMPLE.stem]
+
+
+@pytest.mark.parametrize("after", [0, 5, 12])
+def test_a_write_that_fails_leaves_the_previous_output_whole(desk: Path, after: int) -> None:
+    issue = desk / "issues" / SAMPLE.name
+    issue.write_text(SAMPLE.read_text())
+    folder = write_build(build_issue(issue, cache_dir=CACHE), desk / "build")
+    before = files(folder)
+    issue.write_text(SAMPLE.read_text().replace("Hard Hit by Gunbattles", "Under Fire"))
+    rebuilt = build_issue(issue, cache_dir=CACHE)
+    with pytest.raises(OSError, match="No space left"):
+        write_folder(folder, FilesThatFail(rebuilt.files(), after))
+    assert files(folder) == before
+    assert sorted(p.name for p in folder.parent.iterdir()) == [SAMPLE.stem], "staging left over"
 
 
 def test_ctrl_c_during_a_build_stops_quietly_and_keeps_the_previous_output(

@@ -13,9 +13,9 @@ from pathlib import Path
 from lxml import html as lxml_html
 from PIL import Image
 
-from newsletter.build import Build, build_issue
+from newsletter.pipeline import Build, build_issue
 
-from .conftest import SAMPLE, visible_text
+from .conftest import CACHE, SAMPLE, visible_text
 
 CAPTIONS = [
     "Wreckage of a building in Khorog destroyed in fighting between government forces and rebels.",
@@ -159,7 +159,7 @@ def test_image_base_url_makes_addresses_absolute(desk: Path) -> None:
     (desk / "newsletter.toml").write_text(settings)
     issue = desk / "issues" / SAMPLE.name
     issue.write_text(SAMPLE.read_text())
-    result = build_issue(issue, cache_dir=None)
+    result = build_issue(issue, cache_dir=CACHE)
     sources = lxml_html.fromstring(result.html).xpath("//img/@src")
     assert len(sources) == 9
     for src in sources:
@@ -174,7 +174,7 @@ def test_small_photo_is_shown_at_its_own_size_never_stretched(desk: Path) -> Non
     issue.write_text(
         SAMPLE.read_text().replace("photos/01-apartment-blocks.jpg", "photos/small.png")
     )
-    result = build_issue(issue, cache_dir=None)
+    result = build_issue(issue, cache_dir=CACHE)
     first = lxml_html.fromstring(result.html).xpath("//img")[0]
     assert (first.get("width"), first.get("height")) == ("300", "200")
     assert (result.renditions[0].width, result.renditions[0].height) == (300, 200)

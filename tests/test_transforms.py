@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-from premailer import Premailer
-
-from newsletter.transforms import doctype, fold_lines, image_heights, inline_css, merge_tags
-
-from .conftest import SAMPLE
+from newsletter.rendering.transforms import (
+    doctype,
+    fold_lines,
+    image_heights,
+    inline_css,
+    merge_tags,
+)
 
 
 def test_inline_css_inlines_marked_rules_and_keeps_media_queries() -> None:
@@ -90,72 +87,3 @@ def test_fold_lines_breaks_only_where_a_space_is_harmless() -> None:
 
 def test_fold_lines_leaves_short_documents_alone() -> None:
     assert fold_lines.fold_long_lines("<p>a b</p>\n<p>c</p>") == "<p>a b</p>\n<p>c</p>"
-
-
-def test_network_modules_load_only_when_used() -> None:
-    # inline_css defers what premailer and cssutils import only to fetch stylesheets; a
-    # build never loads them, and other code that uses them still gets the real modules.
-    script = (
-        "import sys\n"
-        "from newsletter.build import build_issue\n"
-        "build_issue(__import__('pathlib').Path(sys.argv[1]), cache_dir=None)\n"
-        "names = ('requests', 'urllib.request', 'importlib.metadata')\n"
-        "print(*[type(sys.modules[n]).__name__ for n in names])\n"
-        "import urllib.request, importlib.metadata, requests\n"
-        "print(callable(urllib.request.urlopen), importlib.metadata.version('jinja2') > '3',"
-        " callable(requests.get))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(SAMPLE)], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split() == ["_Deferred"] * 3 + ["True"] * 3
-
-
-def test_inline_css_keeps_parsed_rules_for_the_next_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    html = (
-        "<html><head><style>/* inline */ p { color: #111111; } .x a { margin: 0 !important; }"
-        '</style></head><body><p>Hi</p><div class="x"><a href="#">a</a></div></body></html>'
-    )
-    fresh = inline_css.inline_css(html)
-    assert inline_css.inline_css(html, tmp_path) == fresh  # parses, then writes the rules
-    assert len(list((tmp_path / "css-rules").glob("*.json"))) == 1
-
-    # Next time the rules come from the file: premailer's own parser is not called.
-    def parse_again(*args: object) -> object:
-        raise AssertionError("parsed again")
-
-    monkeypatch.setattr(Premailer, "_parse_style_rules", parse_again)
-    assert inline_css.inline_css(html, tmp_path) == fresh
-
-
-def test_inline_css_does_not_keep_rules_that_leave_media_queries(tmp_path: Path) -> None:
-    html = (
-        "<html><head><style>/* inline */ p { color: #111111; } "
-        "@media (max-width: 479px) { p { color: #222222 !important; } }</style></head>"
-        "<body><p>Hi</p></body></html>"
-    )
-    assert inline_css.inline_css(html, tmp_path) == inline_css.inline_css(html)
-    assert not list((tmp_path / "css-rules").glob("*.json"))
-
-
-@pytest.mark.parametrize(
-    "damaged",
-    [
-        "not json",
-        '[[], ["xy"]]',  # a leftover that is not [selector, declarations]
-        '[[["1", 0], "p", "color:red"]], []]',  # a specificity that is not numbers
-        '[[[[0, 0, 0, 1, 0, 0], "p", 5]], []]',  # declarations that are not text
-        '{"rules": []}',
-    ],
-)
-def test_inline_css_parses_again_over_a_damaged_rules_file(tmp_path: Path, damaged: str) -> None:
-    html = (
-        "<html><head><style>/* inline */ p { color: #111111; }</style></head>"
-        "<body><p>Hi</p></body></html>"
-    )
-    fresh = inline_css.inline_css(html, tmp_path)
-    (entry,) = (tmp_path / "css-rules").glob("*.json")
-    entry.write_text(damaged)
-    assert inline_css.inline_css(html, tmp_path) == fresh

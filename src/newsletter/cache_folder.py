@@ -1,5 +1,5 @@
-"""Where the command line keeps what it can reuse between runs (image renditions, compiled
-templates, parsed stylesheets and regular expressions), and how it writes there."""
+"""Where the command line keeps what it can reuse between runs (image renditions and compiled
+templates), and how it writes there."""
 
 from __future__ import annotations
 

@@ -1,21 +1,16 @@
-"""The command line: declares the commands, calls the real functions, maps errors to exit codes.
-
-Each command imports what it needs when it runs, so `newsletter --help` stays instant.
-"""
+"""The command line: declares the commands, calls the real functions (newsletter.commands),
+and maps the package's errors to messages and exit codes."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
-import json
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from newsletter import __version__, regex_cache
+from newsletter import __version__
 from newsletter.cache_folder import default_cache_dir
 from newsletter.errors import EnvironmentFailure, InputError
 
@@ -156,175 +151,102 @@ def _issue_arguments(parser: argparse.ArgumentParser, *, many: bool) -> None:
     )
 
 
-def run(argv: Sequence[str] | None = None) -> None:
-    """Entry point: parse, run, and exit with the code the outcome calls for."""
-    # Before anything else compiles a regular expression: see regex_cache.py (a fifth of a
-    # build's work, the same every run). Only a speed-up: nothing it raises stops a command.
-    regex_file: Path | None = None
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with `argv` (default: the process's); return the exit code.
+
+    The one place where the package's errors become messages: an InputError prints one line
+    per problem (exit 2), an EnvironmentFailure one `error:` line per cause (exit 3).
+    """
     try:
-        regex_file = regex_cache.cache_file(default_cache_dir())
-        regex_cache.install(regex_file)
-    except Exception:  # e.g. no home folder to find the cache folder in
-        regex_file = None
-    args = parser().parse_args(argv)
-    if args.run is not _preview:
-        # A one-shot command makes a burst of objects that live until it exits (mostly the
-        # modules it imports); the cycle collector would walk them again and again for
-        # nothing: ~9% of a build's time. The long-running preview keeps it.
-        gc.disable()
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
+        return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     try:
-        code = args.run(args)
-    except EnvironmentFailure as exc:
-        for line in str(exc).splitlines():
-            _error(f"error: {line}")
-        code = EXIT_ENVIRONMENT
-    except KeyboardInterrupt:  # Ctrl-C: what was being written is left as it was
-        _error("interrupted")
-        code = EXIT_INTERRUPTED
-    finally:
-        if regex_file is not None:
-            regex_cache.save(regex_file)
-    sys.exit(code)
-
-
-def _build(args: argparse.Namespace) -> int:
-    from newsletter.build import build_issue, write_build
-
-    failed = False
-    for issue in args.issues:
-        started = time.perf_counter()
-        try:
-            result = build_issue(
-                issue, config=args.config, cache_dir=default_cache_dir(), progress=_progress()
-            )
-            folder = write_build(result, args.out)
-        except InputError as exc:
-            for problem in exc.problems:
-                _error(str(problem))
-            failed = True
-            continue
-        except OSError as exc:
-            _error(f"error: cannot write {args.out}: {exc.strerror or exc}")
-            return EXIT_ENVIRONMENT
-        _print_summary(folder, result.report(), time.perf_counter() - started)
-    return EXIT_INPUT if failed else 0
-
-
-def _check(args: argparse.Namespace) -> int:
-    from newsletter.build import build_issue
-    from newsletter.check import check_build, report
-
-    results, unbuildable = [], False
-    for issue in args.issues:
-        try:
-            findings = check_build(
-                build_issue(issue, config=args.config, cache_dir=default_cache_dir())
-            )
-        except InputError as exc:
-            for problem in exc.problems:
-                _error(str(problem))
-            unbuildable = True
-            continue
-        results.append((issue, findings))
-    everything = [f for _, found in results for f in found]
-    if args.format == "json":
-        print(
-            json.dumps(
-                {
-                    "issues": [
-                        {"issue": str(issue), "findings": [f.as_json() for f in found]}
-                        for issue, found in results
-                    ],
-                    "errors": sum(f.severity == "error" for f in everything),
-                    "warnings": sum(f.severity == "warning" for f in everything),
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for issue, found in results:
-            for finding in found:
-                print(finding)
-            print(f"{issue}: {report(found)}")
-    if unbuildable:
-        return EXIT_INPUT
-    failing = {"error", "warning"} if args.strict else {"error"}
-    return EXIT_FINDINGS if any(f.severity in failing for f in everything) else 0
-
-
-def _send(args: argparse.Namespace) -> int:
-    from newsletter.build import build_issue
-    from newsletter.send import check_recipients, send_test, smtp_options
-
-    try:
-        recipients = check_recipients(args.to)
-        build = build_issue(args.issue, config=args.config, cache_dir=default_cache_dir())
+        code: int = args.run(args)
     except InputError as exc:
         for problem in exc.problems:
             _error(str(problem))
         return EXIT_INPUT
-    options = smtp_options(
-        build,
+    except EnvironmentFailure as exc:
+        for line in str(exc).splitlines():
+            _error(f"error: {line}")
+        return EXIT_ENVIRONMENT
+    except KeyboardInterrupt:  # Ctrl-C: what was being written is left as it was
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    return code
+
+
+def run() -> None:
+    """The console script: exit with the code `main` returns."""
+    sys.exit(main())
+
+
+# Each command imports its module only when it runs, so `newsletter --help` stays instant.
+
+
+def _build(args: argparse.Namespace) -> int:
+    from newsletter.commands.build import build
+
+    build(args.issues, out=args.out, config=args.config, cache_dir=default_cache_dir())
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from newsletter.commands.check import check
+
+    passed = check(
+        args.issues,
+        config=args.config,
+        cache_dir=default_cache_dir(),
+        strict=args.strict,
+        output=args.format,
+    )
+    return 0 if passed else EXIT_FINDINGS
+
+
+def _send(args: argparse.Namespace) -> int:
+    from newsletter.commands.send import send
+
+    send(
+        args.issue,
+        args.to,
+        config=args.config,
+        cache_dir=default_cache_dir(),
+        embed=args.embed_images,
         host=args.smtp_host,
         port=args.smtp_port,
         security=args.smtp_security,
         user=args.smtp_user,
     )
-    send_test(build, recipients, options, embed=args.embed_images)  # SendFailure: exit 3
-    print(f"sent [TEST] {build.source.issue.subject_line} to {', '.join(recipients)} via {options}")
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
-    from newsletter.new_issue import next_issue
+    from newsletter.commands.new import new
 
-    try:
-        path = next_issue(args.issues, args.date)
-    except InputError as exc:
-        for problem in exc.problems:
-            _error(str(problem))
-        return EXIT_INPUT
-    print(f"created {path}: fill it in, then run: newsletter check {path}")
+    new(args.issues, args.date)
     return 0
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from newsletter.preview import serve
+    from newsletter.commands.preview import serve
 
-    try:
-        serve(
-            args.issue,
-            port=args.port,
-            open_browser=not args.no_open,
-            config=args.config,
-            cache_dir=default_cache_dir(),
-        )
-    except OSError as exc:  # the port is taken, for one
-        _error(f"error: cannot serve on port {args.port}: {exc.strerror or exc}")
-        return EXIT_ENVIRONMENT
+    serve(
+        args.issue,
+        port=args.port,
+        open_browser=not args.no_open,
+        config=args.config,
+        cache_dir=default_cache_dir(),
+    )
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from newsletter.schema import issue_schema
+    from newsletter.commands.schema import schema
 
-    print(json.dumps(issue_schema(), indent=2, ensure_ascii=False))
+    schema()
     return 0
-
-
-def _progress() -> Callable[[int, int], None] | None:
-    """A one-line progress bar for the image stage, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        bar = "#" * (20 * done // total)
-        end = "\r\033[K" if done == total else ""
-        sys.stderr.write(f"\r  images [{bar:<20}] {done}/{total}{end}")
-        sys.stderr.flush()
-
-    return show
 
 
 def _date(text: str) -> dt.date:
@@ -336,17 +258,3 @@ def _date(text: str) -> dt.date:
 
 def _error(line: str) -> None:
     print(line, file=sys.stderr)
-
-
-def _print_summary(folder: Path, report: dict[str, Any], seconds: float) -> None:
-    print(f"built {folder}/ in {seconds:.2f} s")
-    for name, key in (
-        ("index.html", "html_bytes"),
-        ("index.txt", "text_bytes"),
-        ("message.eml", "eml_bytes"),
-    ):
-        print(f"  {name:<12} {report[key]:>10,} bytes")
-    print(f"  {'images/':<12} {report['image_bytes']:>10,} bytes in {len(report['images'])} files")
-    print("  report.json")
-    for warning in report["warnings"]:
-        _error(f"warning: {warning}")

@@ -1,10 +1,14 @@
-"""The project's own exception types; only `cli.py` turns them into messages and exit codes."""
+"""The project's own problem and exception types; only `cli.py` turns them into messages and
+exit codes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -18,16 +22,46 @@ class Problem:
 
     def __lt__(self, other: Problem) -> bool:
         """Order as a reader goes through the file: by file, line, field (None first)."""
-        return self._key() < other._key()
+        return self.sort_key() < other.sort_key()
 
-    def _key(self) -> tuple[str, int, str, str]:
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """(file, line, field, message), with a missing line or field first."""
         return (self.file, self.line or 0, self.field or "", self.message)
 
+    def where(self) -> str:
+        """`file:line: field:` as far as it is known."""
+        place = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{place}: {self.field}:" if self.field else f"{place}:"
+
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        if self.field:
-            return f"{where}: {self.field}: {self.message}"
-        return f"{where}: {self.message}"
+        return f"{self.where()} {self.message}"
+
+
+@dataclass(frozen=True)
+class Finding(Problem):
+    """A problem a rule of `newsletter check` (or the build itself) found, with its rule's
+    code and how serious it is: `file:line: field: severity CODE: message`."""
+
+    code: str
+    severity: Severity
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """(file, line, code, message): a line's findings in the order of their rules."""
+        return (self.file, self.line or 0, self.code, self.message)
+
+    def __str__(self) -> str:
+        return f"{self.where()} {self.severity} {self.code}: {self.message}"
+
+    def as_json(self) -> dict[str, object]:
+        """The finding for `--format json` and report.json."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
 
 class NewsletterError(Exception):
@@ -44,6 +78,15 @@ class InputError(NewsletterError):
 
 class EnvironmentFailure(NewsletterError):
     """Something outside the user's input failed (disk full, server refused): exit code 3."""
+
+
+class SendFailure(EnvironmentFailure):
+    """The message could not be delivered; the message says why, in one line per cause."""
+
+
+class ImageProblem(NewsletterError):
+    """A photo that cannot be used; the message says why, in an editor's words. The image
+    stage returns it in the photo's place; the build turns it into a located Problem."""
 
 
 def display_path(path: Path) -> str:

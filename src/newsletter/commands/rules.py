@@ -1,0 +1,427 @@
+"""The rules of `newsletter check`: what would embarrass the desk, found in the built e-mail.
+
+Each rule has a stable code and a severity; a finding names the issue file's line and field
+(or the settings file's) when that is where the cause lies. Rules register themselves with
+`@rule`; `check.py` runs them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+from newsletter.delivery.limits import STYLE_LIMIT_BYTES, UNSUBSCRIBE_WITHIN
+from newsletter.errors import Finding, Severity
+from newsletter.pipeline import Build
+from newsletter.reading.load import Loc, SourceMap, dotted
+
+PHOTO_WARN_BYTES = 200_000
+IMAGES_WARN_BYTES = 1_000_000
+SUBJECT_MAX = 78
+PREHEADER_RANGE = (40, 150)
+CONTRAST_MIN = 4.5
+VAGUE_LINK_TEXT = {
+    "click here",
+    "here",
+    "read more",
+    "more",
+    "link",
+    "this",
+    "this link",
+    "continue",
+    "continue reading",
+    "learn more",
+    "details",
+    "go",
+    "more info",
+    "full story",
+}
+_C1 = re.compile("[\u0080-\u009f]")
+_FILE_NAME = re.compile(
+    r"^[\w.-]+\.(jpe?g|png|gif|webp|tiff?|heic)$|^(img|dsc|dscn|pxl)[_-]?\d+", re.IGNORECASE
+)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules look at: the build, its parsed HTML, and where things came from."""
+
+    build: Build
+    tree: lxml_html.HtmlElement
+    issue_map: SourceMap
+    settings_map: SourceMap
+
+    def in_issue(self, loc: Loc, code: str, severity: Severity, message: str) -> Finding:
+        """A finding caused by the issue file, at `loc`."""
+        return Finding(
+            self.issue_map.file,
+            self.issue_map.line(loc),
+            dotted(loc) or None,
+            message,
+            code,
+            severity,
+        )
+
+    def in_settings(self, loc: Loc, code: str, severity: Severity, message: str) -> Finding:
+        """A finding caused by the settings file, at `loc`."""
+        return Finding(
+            self.settings_map.file,
+            self.settings_map.line(loc),
+            dotted(loc) or None,
+            message,
+            code,
+            severity,
+        )
+
+    def build_findings(self, code: str) -> Iterator[Finding]:
+        """What the build itself found under `code`."""
+        return (finding for finding in self.build.findings if finding.code == code)
+
+    def in_output(self, code: str, severity: Severity, message: str) -> Finding:
+        """A finding about the e-mail as a whole."""
+        return Finding(self.issue_map.file, None, None, message, code, severity)
+
+
+Rule = Callable[[Context], Iterator[Finding]]
+RULES: dict[str, tuple[str, Rule]] = {}
+
+
+def rule(code: str, summary: str) -> Callable[[Rule], Rule]:
+    """Register a rule under its code."""
+
+    def register(function: Rule) -> Rule:
+        RULES[code] = (summary, function)
+        return function
+
+    return register
+
+
+# Size ------------------------------------------------------------------------------------
+
+
+@rule("NL101", "HTML size against Gmail's clipping (~102 KB)")
+def html_size(ctx: Context) -> Iterator[Finding]:
+    yield from ctx.build_findings("NL101")  # the build measures it
+
+
+@rule("NL102", "unsubscribe link within the first 100,000 bytes")
+def unsubscribe_position(ctx: Context) -> Iterator[Finding]:
+    target = ctx.build.settings.links.unsubscribe
+    if not target:
+        return
+    at = ctx.build.html.encode().find(f'href="{target}"'.encode())
+    if at >= UNSUBSCRIBE_WITHIN:
+        yield ctx.in_output(
+            "NL102",
+            "error",
+            f"the unsubscribe link starts at byte {at:,}: "
+            "past Gmail's clipping, readers cannot find it",
+        )
+
+
+@rule("NL103", "all <style> content together at most 16 KB")
+def style_size(ctx: Context) -> Iterator[Finding]:
+    size = sum(len(s.encode()) for s in _STYLE.findall(ctx.build.html))
+    if size > STYLE_LIMIT_BYTES:
+        yield ctx.in_output(
+            "NL103",
+            "error",
+            f"<style> blocks hold {size:,} bytes: Gmail drops them all above {STYLE_LIMIT_BYTES:,}",
+        )
+
+
+# Images ----------------------------------------------------------------------------------
+
+
+@rule("NL201", "each photo at most 200 KB, all at most 1 MB")
+def image_weight(ctx: Context) -> Iterator[Finding]:
+    renditions = ctx.build.renditions
+    for index, rendition in enumerate(renditions):
+        if len(rendition.data) > PHOTO_WARN_BYTES:
+            yield ctx.in_issue(
+                ("lead", "gallery", index, "photo"),
+                "NL201",
+                "warning",
+                f"photo is {len(rendition.data) / 1000:.0f} KB after compression "
+                f"(more than {PHOTO_WARN_BYTES // 1000} KB): slow on phones",
+            )
+    total = sum(len(r.data) for r in renditions)
+    if total > IMAGES_WARN_BYTES:
+        yield ctx.in_issue(
+            ("lead", "gallery"),
+            "NL201",
+            "warning",
+            f"photos weigh {total / 1e6:.1f} MB together (more than 1 MB)",
+        )
+
+
+@rule("NL202", "image addresses absolute (image_base_url set)")
+def relative_images(ctx: Context) -> Iterator[Finding]:
+    relative = [src for src in ctx.tree.xpath("//img/@src") if not urlsplit(src).scheme]
+    if relative:
+        yield ctx.in_settings(
+            ("links",),
+            "NL202",
+            "error",
+            f"{len(relative)} image addresses are relative ({relative[0]}): "
+            "they will be broken in every inbox; upload images/ and set "
+            "links.image_base_url",
+        )
+
+
+@rule("NL203", "alt text that describes the photo")
+def alt_text(ctx: Context) -> Iterator[Finding]:
+    for index, photo in enumerate(ctx.build.source.issue.lead.gallery):
+        alt = photo.alt_text
+        stem = Path(photo.photo).stem
+        if _FILE_NAME.search(alt) or alt.lower() in (stem.lower(), Path(photo.photo).name.lower()):
+            field = "alt" if photo.alt else "caption"
+            yield ctx.in_issue(
+                ("lead", "gallery", index, field),
+                "NL203",
+                "error",
+                f"alt text is a file name ({alt!r}): say what the photo shows",
+            )
+
+
+@rule("NL204", "every caption credited")
+def credits(ctx: Context) -> Iterator[Finding]:
+    for index, photo in enumerate(ctx.build.source.issue.lead.gallery):
+        if not photo.credit:
+            yield ctx.in_issue(
+                ("lead", "gallery", index), "NL204", "warning", "caption has no credit"
+            )
+
+
+# Links -----------------------------------------------------------------------------------
+
+
+@rule("NL301", "links are https, http or mailto, never script or data")
+def link_schemes(ctx: Context) -> Iterator[Finding]:
+    for href, _ in _links(ctx):
+        scheme = urlsplit(href.strip()).scheme.lower()
+        if href == ctx.build.settings.links.unsubscribe:
+            continue  # a merge tag: the mailing service fills it in
+        if scheme in ("javascript", "data", "vbscript", "file"):
+            yield _link_finding(ctx, href, "NL301", "error", f"{scheme}: link: {href[:60]!r}")
+        elif scheme not in ("http", "https", "mailto"):
+            yield _link_finding(
+                ctx, href, "NL301", "error", f"link is not a web or mail address: {href[:60]!r}"
+            )
+        elif scheme == "http":
+            yield _link_finding(
+                ctx, href, "NL301", "warning", f"plain http link (prefer https): {href}"
+            )
+
+
+@rule("NL302", "link text that names where it goes")
+def link_text(ctx: Context) -> Iterator[Finding]:
+    for href, text in _links(ctx):
+        words = " ".join(text.split()).strip(" .:!?\u00bb\u203a\u2192").lower()  # arrows too
+        if not words:
+            yield _link_finding(ctx, href, "NL302", "error", f"link without text: {href}")
+        elif words in VAGUE_LINK_TEXT:
+            yield _link_finding(
+                ctx,
+                href,
+                "NL302",
+                "warning",
+                f"link text {text.strip()!r} does not say where it goes: name the story",
+            )
+
+
+@rule("NL303", 'each story linked once in "Also in this issue"')
+def duplicate_stories(ctx: Context) -> Iterator[Finding]:
+    issue = ctx.build.source.issue
+    seen: dict[str, Loc] = {_normal(issue.lead.url): ("lead", "url")}
+    for index, story in enumerate(issue.stories):
+        first = seen.get(_normal(story.url))
+        if first is not None:
+            yield ctx.in_issue(
+                ("stories", index, "url"),
+                "NL303",
+                "warning",
+                f"the same story as {dotted(first)}: {story.url}",
+            )
+        else:
+            seen[_normal(story.url)] = ("stories", index, "url")
+
+
+# Subject and preheader -------------------------------------------------------------------
+
+
+@rule("NL401", "subject at most 78 characters")
+def subject(ctx: Context) -> Iterator[Finding]:
+    issue = ctx.build.source.issue
+    loc: Loc = ("subject",) if issue.subject else ("lead", "title")
+    if len(issue.subject_line) > SUBJECT_MAX:
+        yield ctx.in_issue(
+            loc,
+            "NL401",
+            "warning",
+            f"subject is {len(issue.subject_line)} "
+            f"characters: inboxes cut it after about {SUBJECT_MAX}",
+        )
+
+
+@rule("NL402", "preheader of 40 to 150 characters")
+def preheader(ctx: Context) -> Iterator[Finding]:
+    issue = ctx.build.source.issue
+    loc: Loc = ("preheader",) if issue.preheader else ("lead", "standfirst")
+    length = len(issue.preheader_text)
+    low, high = PREHEADER_RANGE
+    if not low <= length <= high:
+        yield ctx.in_issue(
+            loc,
+            "NL402",
+            "warning",
+            f"preheader is {length} characters: inboxes show {low} to {high} well",
+        )
+
+
+# Colours, footer, characters -------------------------------------------------------------
+
+
+@rule("NL501", "text and links readable against their background (WCAG AA 4.5:1)")
+def contrast(ctx: Context) -> Iterator[Finding]:
+    colours = ctx.build.settings.colours
+    pairs = [
+        ("text", "background"),
+        ("muted", "background"),
+        ("link", "background"),
+        ("muted", "page"),
+        ("brand", "background"),
+        ("dark_text", "dark_background"),
+        ("dark_muted", "dark_background"),
+        ("dark_link", "dark_background"),
+        ("dark_muted", "dark_page"),
+        ("dark_brand", "dark_background"),
+    ]
+    for fore, back in pairs:
+        ratio = contrast_ratio(getattr(colours, fore), getattr(colours, back))
+        if ratio < CONTRAST_MIN:
+            yield ctx.in_settings(
+                ("colours", fore),
+                "NL501",
+                "error",
+                f"{fore} {getattr(colours, fore)} on {back} "
+                f"{getattr(colours, back)} has contrast {ratio:.2f}:1 "
+                f"(at least {CONTRAST_MIN}:1)",
+            )
+
+
+@rule("NL502", "footer with an unsubscribe link and a postal address")
+def footer(ctx: Context) -> Iterator[Finding]:
+    settings = ctx.build.settings
+    if not settings.links.unsubscribe:
+        yield ctx.in_settings(
+            ("links",),
+            "NL502",
+            "error",
+            "no unsubscribe link: set links.unsubscribe (the law and "
+            "Gmail's bulk-sender rules require one)",
+        )
+    if settings.sender.postal_address == "Postal address not configured":
+        yield ctx.in_settings(
+            ("sender",),
+            "NL502",
+            "error",
+            "no postal address for the footer: set sender.postal_address",
+        )
+
+
+@rule("NL503", "no invisible control characters U+0080-U+009F")
+def control_characters(ctx: Context) -> Iterator[Finding]:
+    for loc, value in _strings(ctx.build.source.issue, ()):
+        found = _C1.search(value)
+        if found:
+            yield ctx.in_issue(
+                loc,
+                "NL503",
+                "error",
+                f"contains the control character "
+                f"U+{ord(found.group()):04X} (Gmail clips messages with these)",
+            )
+    if _C1.search(ctx.build.html) and not any(
+        _C1.search(v) for _, v in _strings(ctx.build.source.issue, ())
+    ):
+        yield ctx.in_output(
+            "NL503",
+            "error",
+            "the HTML contains a control character U+0080-U+009F (from a template or the settings)",
+        )
+
+
+# Language --------------------------------------------------------------------------------
+
+
+@rule("NL601", "the fixed labels translated into the issue's language")
+def translated_labels(ctx: Context) -> Iterator[Finding]:
+    yield from ctx.build_findings("NL601")  # the build looks for the catalog
+
+
+# Helpers ---------------------------------------------------------------------------------
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _links(ctx: Context) -> Iterator[tuple[str, str]]:
+    for anchor in ctx.tree.xpath("//a[@href]"):
+        yield anchor.get("href"), anchor.text_content()
+
+
+def _link_finding(ctx: Context, href: str, code: str, severity: Severity, message: str) -> Finding:
+    """Place a link's finding where the link came from: a field, the body, or the settings."""
+    issue = ctx.build.source.issue
+    fields: list[tuple[Loc, str]] = [(("lead", "url"), issue.lead.url)]
+    fields += [
+        (("lead", "see_also", i, "url"), link.url) for i, link in enumerate(issue.lead.see_also)
+    ]
+    fields += [(("stories", i, "url"), story.url) for i, story in enumerate(issue.stories)]
+    for loc, url in fields:
+        if url == href:
+            return ctx.in_issue(loc, code, severity, message)
+    if href in issue.lead.body:
+        return ctx.in_issue(("lead", "body"), code, severity, message)
+    links = ctx.build.settings.links
+    for name in ("unsubscribe", "web"):
+        value = getattr(links, name)
+        if value and href.startswith(value.split("{issue}")[0]):
+            return ctx.in_settings(("links", name), code, severity, message)
+    return ctx.in_output(code, severity, message)
+
+
+def _normal(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def _strings(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every text field of the issue, with its path."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*loc, index))
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            yield from _strings(getattr(value, name), (*loc, name))

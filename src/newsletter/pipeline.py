@@ -1,0 +1,194 @@
+"""Build one issue, top to bottom: settings, issue, images, MJML, HTML, text, message, files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsletter.delivery import output_folder
+from newsletter.delivery.limits import html_size_verdict
+from newsletter.delivery.message import build_message
+from newsletter.errors import Finding, InputError, Problem, display_path
+from newsletter.images import stage
+from newsletter.images.rendition import Rendition
+from newsletter.reading.issue_file import SourceIssue, read_issue
+from newsletter.reading.settings import Settings, find_config, load_settings
+from newsletter.rendering import i18n, layout, templates, transforms
+from newsletter.rendering.compile_mjml import compile_mjml
+from newsletter.rendering.context import lay_out, render_mjml, render_text
+
+
+@dataclass(frozen=True)
+class Build:
+    """Everything one build made, in memory."""
+
+    source: SourceIssue
+    settings: Settings
+    config_path: Path  # the settings file
+    mjml: str
+    html: str
+    text: str
+    eml: bytes
+    renditions: list[Rendition]
+    findings: list[Finding] = field(default_factory=list)  # what the build itself noticed
+
+    @property
+    def stem(self) -> str:
+        """The name of the output folder."""
+        return self.source.stem
+
+    def report(self) -> dict[str, Any]:
+        """What `report.json` says: sizes, images, warnings."""
+        return {
+            "issue": display_path(self.source.path),
+            "html_bytes": len(self.html.encode()),
+            "text_bytes": len(self.text.encode()),
+            "eml_bytes": len(self.eml),
+            "images": [
+                {
+                    "file": f"images/{r.name}",
+                    "bytes": len(r.data),
+                    "width": r.width,
+                    "height": r.height,
+                }
+                for r in self.renditions
+            ],
+            "image_bytes": sum(len(r.data) for r in self.renditions),
+            "warnings": [finding.message for finding in self.findings],
+        }
+
+    def files(self) -> dict[str, bytes]:
+        """The output folder's contents."""
+        files = {
+            "index.html": self.html.encode(),
+            "index.txt": self.text.encode(),
+            "message.eml": self.eml,
+        }
+        files.update({f"images/{r.name}": r.data for r in self.renditions})
+        files["report.json"] = (json.dumps(self.report(), indent=2) + "\n").encode()
+        return files
+
+
+def build_issue(
+    issue_path: Path,
+    *,
+    config: Path | None = None,
+    cache_dir: Path | None = None,
+    progress: stage.Progress | None = None,
+    local_images: bool = False,
+) -> Build:
+    """Build `issue_path` in memory; raise InputError listing every problem found.
+
+    `local_images` keeps image addresses relative even when `image_base_url` is set (the
+    preview serves the images itself).
+    """
+    settings, config_path = settings_for(issue_path, config)
+    source = read_issue(issue_path)
+    language = source.issue.language
+    _check_language(source)
+    settings = settings.for_language(language)
+    slots = layout.gallery_slots(len(source.issue.lead.gallery))
+    renditions = make_images(source, slots, settings, cache_dir, progress)
+    if local_images:
+        settings = dataclasses.replace(
+            settings, links=dataclasses.replace(settings.links, image_base_url=None)
+        )
+    page = lay_out(source, settings, slots, renditions)
+    templates_dir = config_path.parent / settings.templates
+    env = templates.environment(templates_dir, cache_dir, language)
+    mjml = render_mjml(page, env)
+    html = transforms.run(compile_mjml(mjml), page.placeholders)
+    text = render_text(page, env)
+    message = build_message(
+        subject=source.issue.subject_line,
+        html=html,
+        text=text,
+        settings=settings,
+        unsubscribe=settings.links.unsubscribe,
+    )
+    findings = _size_findings(source, html) + _language_findings(source, templates_dir)
+    return Build(
+        source=source,
+        settings=settings,
+        config_path=config_path,
+        mjml=mjml,
+        html=html,
+        text=text,
+        eml=message.as_bytes(),
+        renditions=renditions,
+        findings=findings,
+    )
+
+
+def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]:
+    """Load the settings that apply to `issue_path`; return them and their file."""
+    found = config or find_config(issue_path.parent) or find_config(Path.cwd())
+    if found is None:
+        where = display_path(issue_path.parent)
+        message = f"no newsletter.toml in {where} or above it (or pass --config)"
+        raise InputError([Problem(display_path(issue_path), None, None, message)])
+    return load_settings(found), found
+
+
+def make_images(
+    source: SourceIssue,
+    slots: list[layout.Slot],
+    settings: Settings,
+    cache_dir: Path | None,
+    progress: stage.Progress | None = None,
+) -> list[Rendition]:
+    """Render every gallery photo at twice its slot's width (for high-density screens);
+    raise InputError naming each photo that cannot be used."""
+    gallery = source.issue.lead.gallery
+    jobs = [(source.photo_path(slot.index), 2 * slot.width) for slot in slots]
+    background = _rgb(settings.colours.background)
+    results = stage.render_all(jobs, cache_dir, background, progress)
+    problems = [
+        source.smap.problem(("lead", "gallery", i, "photo"), f"{result}: {gallery[i].photo}")
+        for i, result in enumerate(results)
+        if not isinstance(result, Rendition)
+    ]
+    if problems:
+        raise InputError(problems)
+    return [result for result in results if isinstance(result, Rendition)]
+
+
+def write_build(build: Build, out_dir: Path) -> Path:
+    """Write the build to `out_dir/<issue-stem>/` atomically; return that folder."""
+    target = out_dir / build.stem
+    output_folder.write_folder(target, build.files())
+    return target
+
+
+def _check_language(source: SourceIssue) -> None:
+    language = source.issue.language
+    if not i18n.known_language(language):
+        message = f"unknown language {language!r} (a code such as en, ru, tg, ky, uz, kk)"
+        raise InputError([source.smap.problem(("language",), message)])
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+
+
+def _size_findings(source: SourceIssue, html: str) -> list[Finding]:
+    verdict = html_size_verdict(len(html.encode()))
+    if verdict is None:
+        return []
+    severity, message = verdict
+    return [Finding(source.smap.file, None, None, message, "NL101", severity)]
+
+
+def _language_findings(source: SourceIssue, templates_dir: Path) -> list[Finding]:
+    language = source.issue.language
+    if i18n.has_catalog(templates_dir / templates.LOCALE_DIR, language):
+        return []
+    message = (
+        f"no translation of the labels into {language!r}: they stay in English "
+        "(see the README: adding a language)"
+    )
+    line = source.smap.line(("language",))
+    return [Finding(source.smap.file, line, "language", message, "NL601", "warning")]

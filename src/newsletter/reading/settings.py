@@ -1,0 +1,229 @@
+"""The desk's settings, `newsletter.toml`: brand, sender, footer, addresses, colours."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from newsletter.errors import InputError, Problem, display_path
+from newsletter.reading.fields import Colour, Email, Rule, Text, Url, check_web_url, doc
+from newsletter.reading.load import SourceMap
+from newsletter.reading.validate import check_declarations, validate
+
+CONFIG_NAME = "newsletter.toml"
+
+# Placeholders that mailing services replace per subscriber; they must pass through untouched.
+_MERGE_TAG = re.compile(
+    r"^(\*\|[A-Z0-9_:]+\|\*"  # Mailchimp: *|UNSUB|*
+    r"|\{\{\s*[A-Za-z_][\w.]*\s*\}\}"  # Liquid / Handlebars: {{ unsubscribe_url }}
+    r"|\{\{\{\s*[A-Za-z_][\w.]*\s*\}\}\}"  # triple-stash: {{{unsubscribe}}}
+    r"|%[A-Za-z_][\w]*%"  # %unsubscribe_url%
+    r"|\[[A-Za-z_][\w]*\]"  # [unsubscribe]
+    r"|<%[A-Za-z_ ]+%>)$"  # <%asm_group_unsubscribe_raw_url%>
+)
+
+
+def is_merge_tag(value: str) -> bool:
+    """True when `value` is a mailing service's placeholder rather than an address."""
+    return bool(_MERGE_TAG.match(value))
+
+
+def _check_unsubscribe(value: str) -> str:
+    value = value.strip()
+    if is_merge_tag(value) or value.lower().startswith("mailto:"):
+        return value
+    try:
+        return check_web_url(value)
+    except ValueError:
+        raise ValueError(
+            f"not a web address, mailto: address or merge tag such as *|UNSUB|*: {value!r}"
+        ) from None
+
+
+Unsubscribe = Annotated[str, Rule(_check_unsubscribe)]
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who the e-mail is from, and the postal address the law asks for in the footer."""
+
+    name: Text = "Central Asia Desk"
+    address: Email = "newsletter@example.org"
+    postal_address: Text = "Postal address not configured"
+
+
+@dataclass(frozen=True)
+class Links:
+    """Addresses the e-mail links to."""
+
+    unsubscribe: Unsubscribe | None = field(
+        default=None, metadata=doc("https://, mailto: or a merge tag such as *|UNSUB|*.")
+    )
+    web: Url | None = field(
+        default=None, metadata=doc("Web copy of an issue; {issue} becomes the file's stem.")
+    )
+    image_base_url: Url | None = field(
+        default=None, metadata=doc("Where images/ will be hosted; makes <img src> absolute.")
+    )
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The palette; text on background and links on background must stay readable."""
+
+    text: Colour = "#1f2328"
+    muted: Colour = "#57606a"
+    background: Colour = "#ffffff"
+    page: Colour = "#eef0f2"
+    link: Colour = "#0b57a4"
+    brand: Colour = "#8a1c1c"
+    # In dark mode (clients that honour prefers-color-scheme, and Outlook.com):
+    dark_text: Colour = "#e6e8eb"
+    dark_muted: Colour = "#a9b1ba"
+    dark_background: Colour = "#1b1f24"
+    dark_page: Colour = "#111417"
+    dark_link: Colour = "#8cc4ff"
+    dark_brand: Colour = "#ff9e9e"
+
+
+def _seconds(value: int) -> int:
+    if not 1 <= value <= 600:
+        raise ValueError(f"expected 1 to 600 seconds, got {value}")
+    return value
+
+
+def _port(value: int) -> int:
+    if not 1 <= value <= 65535:
+        raise ValueError(f"not a port number: {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """Where `newsletter send` delivers test messages. The password is never stored here: it
+    comes from the environment variable NEWSLETTER_SMTP_PASSWORD."""
+
+    host: Text = "localhost"
+    port: Annotated[int, Rule(_port)] | None = field(
+        default=None, metadata=doc("Default: 587 for starttls, 465 for ssl, 25 for none.")
+    )
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    user: Text | None = None
+    ca_file: Text | None = field(
+        default=None,
+        metadata=doc(
+            "Certificate authority to trust (a file, relative to this one), e.g. a "
+            "server's self-signed certificate; default: the system's."
+        ),
+    )
+    timeout: Annotated[int, Rule(_seconds)] = field(
+        default=20, metadata=doc("Seconds to wait for the server before giving up.")
+    )
+
+
+@dataclass(frozen=True)
+class Check:
+    """`newsletter check`'s switches."""
+
+    disable: list[Text] = field(default_factory=list, metadata=doc("Rule codes to skip."))
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What differs in one language's edition; anything left out is as in the main settings."""
+
+    name: Text | None = None
+    tagline: Text | None = None
+    sender_name: Text | None = None
+    postal_address: Text | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything in `newsletter.toml`."""
+
+    name: Text = "Central Asia Weekly"
+    tagline: Text | None = None
+    templates: Text = "templates"
+    sender: Sender = field(default_factory=Sender)
+    links: Links = field(default_factory=Links)
+    colours: Colours = field(default_factory=Colours)
+    smtp: Smtp = field(default_factory=Smtp)
+    check: Check = field(default_factory=Check)
+    languages: dict[str, Edition] = field(
+        default_factory=dict, metadata=doc("Per-language overrides: [languages.ru] name = ...")
+    )
+
+    def for_language(self, language: str) -> Settings:
+        """These settings with the `language` edition's overrides applied."""
+        edition = self.languages.get(language)
+        if edition is None:
+            return self
+        sender = dataclasses.replace(
+            self.sender,
+            name=edition.sender_name or self.sender.name,
+            postal_address=edition.postal_address or self.sender.postal_address,
+        )
+        return dataclasses.replace(
+            self,
+            name=edition.name or self.name,
+            tagline=edition.tagline or self.tagline,
+            sender=sender,
+        )
+
+
+check_declarations(Settings)
+
+
+def find_config(start: Path) -> Path | None:
+    """Find `newsletter.toml` in `start` or the nearest folder above it."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the settings file; raise InputError with every problem located."""
+    display = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(display, None, None, "settings file not found")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(display, None, None, "not UTF-8 text")]) from None
+    except OSError as exc:
+        raise InputError([Problem(display, None, None, f"cannot read: {exc.strerror}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(found.group(1)) if found else None
+        message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        raise InputError([Problem(display, line, None, f"invalid TOML: {message}")]) from None
+    return validate(Settings, data, toml_lines(text, display))
+
+
+def settings_lines(path: Path) -> SourceMap:
+    """The line of each key of a settings file (for messages about its values)."""
+    return toml_lines(path.read_text(encoding="utf-8"), display_path(path))
+
+
+def toml_lines(text: str, display: str) -> SourceMap:
+    """Locate each `key =` line under its `[table]`; enough for settings' flat tables."""
+    smap = SourceMap(display)
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[([A-Za-z0-9_.\s-]+)\]\s*(#.*)?$", line)
+        if header:
+            table = tuple(part.strip() for part in header.group(1).split("."))
+            smap.lines[table] = number
+            continue
+        key = re.match(r"^\s*([A-Za-z0-9_-]+)\s*=", line)
+        if key:
+            smap.lines[(*table, key.group(1))] = number
+    return smap

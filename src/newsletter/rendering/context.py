@@ -1,0 +1,131 @@
+"""What the templates are given: the issue laid out on the grid, the settings, and the stand-ins
+for merge tags; and the two renders made from it, MJML (then HTML) and plain text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from newsletter.images.rendition import Rendition
+from newsletter.reading.issue_file import SourceIssue
+from newsletter.reading.model import Issue, Photo
+from newsletter.reading.settings import Settings, is_merge_tag
+from newsletter.rendering import i18n, layout, markdown, templates
+from newsletter.rendering.transforms import merge_tags
+
+# Invisible characters after the preheader keep the body's first words out of the inbox line.
+PREHEADER_PADDING = "\u034f\u00a0" * 120
+# Trusted constants, marked safe: inside <style> an escaped quote (&#39;) would stay escaped.
+FONTS = {
+    "sans": Markup("-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"),
+    "serif": Markup("Georgia, 'Times New Roman', Times, serif"),
+}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A gallery photo as the template places it."""
+
+    photo: Photo
+    src: str
+    width: int  # CSS pixels on a desktop
+    height: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """The issue laid out for the templates."""
+
+    issue: Issue
+    settings: Settings
+    stem: str  # the issue file's stem: {issue} in addresses
+    rows: list[list[Picture]]  # the gallery, row by row
+    # Merge tags by the stand-in address the HTML carries until the last step.
+    placeholders: dict[str, str]
+
+    @property
+    def web_url(self) -> str | None:
+        """The issue's web copy ("view in browser"), if the settings give one."""
+        return _format(self.settings.links.web, self.stem)
+
+    def context(self) -> dict[str, Any]:
+        """The names every template sees."""
+        language = self.issue.language
+        unsubscribe = self.settings.links.unsubscribe
+        return {
+            "issue": self.issue,
+            "settings": self.settings,
+            "colours": self.settings.colours,
+            "fonts": FONTS,
+            "lang": language,
+            "dir": i18n.direction(language),
+            "body_width": layout.BODY_WIDTH,
+            "gutter": layout.GUTTER,
+            "pair_padding": layout.PAIR_PADDING,
+            "gallery_rows": self.rows,
+            "web_url": self.web_url,
+            "preheader_padding": PREHEADER_PADDING,
+            "unsubscribe_href": next(iter(self.placeholders), unsubscribe),
+        }
+
+
+def lay_out(
+    source: SourceIssue,
+    settings: Settings,
+    slots: list[layout.Slot],
+    renditions: list[Rendition],
+) -> Page:
+    """Place each rendition in its slot, addressed where the images will be."""
+    issue = source.issue
+    base = _format(settings.links.image_base_url, source.stem) or "images/"
+    base = base if base.endswith("/") else base + "/"
+    pictures = [
+        _picture(photo, rendition, slot, base)
+        for photo, rendition, slot in zip(issue.lead.gallery, renditions, slots, strict=True)
+    ]
+    rows = [
+        [picture for picture, slot in zip(pictures, slots, strict=True) if slot.row == row]
+        for row in sorted({slot.row for slot in slots})
+    ]
+    # HTML parsers would percent-encode a merge tag such as {{ unsubscribe_url }}: the HTML
+    # carries a stand-in until the last step.
+    unsubscribe = settings.links.unsubscribe
+    placeholders = {}
+    if unsubscribe and is_merge_tag(unsubscribe):
+        placeholders[merge_tags.placeholder(0)] = unsubscribe
+    return Page(issue, settings, source.stem, rows, placeholders)
+
+
+def render_mjml(page: Page, env: jinja2.Environment) -> str:
+    """Render the MJML template."""
+    # markdown.to_html escapes raw HTML and drops unsafe links: its output is safe markup.
+    body_html = Markup(markdown.to_html(page.issue.lead.body))  # noqa: S704
+    return templates.render_template(
+        env, templates.HTML_TEMPLATE, {**page.context(), "body_html": body_html}
+    )
+
+
+def render_text(page: Page, env: jinja2.Environment) -> str:
+    """Render the plain-text part (merge tags go in as they are: nothing escapes them)."""
+    return templates.render_template(
+        env,
+        templates.TEXT_TEMPLATE,
+        {
+            **page.context(),
+            "unsubscribe_href": page.settings.links.unsubscribe,
+            "body_text": markdown.to_text(page.issue.lead.body),
+        },
+    )
+
+
+def _format(template: str | None, stem: str) -> str | None:
+    return template.replace("{issue}", stem) if template else None
+
+
+def _picture(photo: Photo, rendition: Rendition, slot: layout.Slot, base: str) -> Picture:
+    width = min(slot.width, rendition.width)  # never shown wider than its pixels
+    height = round(rendition.height * width / rendition.width)
+    return Picture(photo, base + rendition.name, width, height)
