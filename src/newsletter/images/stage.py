@@ -2,8 +2,8 @@
 
 Each output is named by the hash of its bytes and cached by the hash of its source and the
 settings that made it. A second, smaller entry remembers which source a file's path, size and
-times stood for, so an unchanged photo is not even read again on the next build (a sample
-build's nine photos are 9 MB to read and hash).
+times stood for, so an unchanged photo is not even read again on the next build (photos are
+megabytes each to read and hash).
 """
 
 from __future__ import annotations
