@@ -115,7 +115,7 @@ def test_nl101_warns_from_80_kb(desk: Path) -> None:
 def test_nl103_style_blocks_over_16_kb(desk: Path) -> None:
     style = desk / "templates" / "partials" / "style.mjml.j2"
     rules = "".join(
-        f"  @media (max-width: {300 + n}px) {{ .x{n} {{ color: #000000 !important; }} }}\n"
+        f"  @media (min-width: {300 + n}px) {{ .x{n} {{ color: #000000 !important; }} }}\n"
         for n in range(400)
     )
     style.write_text(style.read_text().replace("</mj-style>", rules + "</mj-style>"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageStat
 from playwright.sync_api import Browser, Frame, Page, expect
 
 from .conftest import ARTIFACTS, SAMPLE
@@ -32,6 +33,10 @@ class Preview:
 
 @pytest.fixture
 def preview(desk: Path) -> Iterator[Preview]:
+    yield from start_preview(desk, {**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def start_preview(desk: Path, env: dict[str, str]) -> Iterator[Preview]:
     issue = desk / "issues" / SAMPLE.name
     shutil.copy(SAMPLE, issue)
     process = subprocess.Popen(
@@ -39,7 +44,7 @@ def preview(desk: Path) -> Iterator[Preview]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env=env,
     )
     assert process.stdout is not None
     for line in process.stdout:
@@ -105,8 +110,32 @@ def test_broken_yaml_shows_the_error_over_the_last_good_render(
 
     preview.issue.write_text(good.replace(TITLE, "Khorog After the Fighting", 2))
     expect(page.locator("#errors")).to_be_hidden(timeout=10_000)
-    expect(page.frame_locator("#frame").locator("h1")).to_have_text("Khorog After the Fighting")
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(
+        "Khorog After the Fighting", timeout=10_000
+    )
     page.close()
+
+
+BACKGROUND = "(s) => getComputedStyle(document.querySelector(s)).backgroundColor"
+COLOUR = "(s) => getComputedStyle(document.querySelector(s)).color"
+
+
+def mean_brightness(png: Path) -> float:
+    """The average of every pixel's grey level in the screenshot's e-mail area (0-255)."""
+    with Image.open(png) as image:
+        grey = image.convert("L")
+        top = grey.height // 6  # below the toolbar and the inbox line
+        return float(ImageStat.Stat(grey.crop((0, top, grey.width, grey.height))).mean[0])
+
+
+@pytest.mark.browser
+def test_the_light_view_stays_light_in_a_dark_system(browser: Browser, preview: Preview) -> None:
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(preview.url)
+    expect(page.locator("#frame")).to_have_attribute("data-view", re.compile(r"\blight\b"))
+    assert email(page).evaluate(BACKGROUND, ".page") == "rgb(238, 240, 242)"
+    context.close()
 
 
 @pytest.mark.browser
@@ -126,10 +155,17 @@ def test_every_view_renders(browser: Browser, preview: Preview) -> None:
     switch(page, "view-desktop", "desktop")
 
     switch(page, "scheme-dark", "dark")
-    expect(page.locator("#frame")).to_have_css("color-scheme", "dark")
     expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE)
+    # What the reader sees: the e-mail itself in its dark palette, not just a dark toolbar.
+    frame = email(page)
+    assert frame.evaluate(BACKGROUND, ".page") == "rgb(17, 20, 23)"  # colours.dark_page
+    assert frame.evaluate(BACKGROUND, ".card") == "rgb(27, 31, 36)"  # colours.dark_background
+    assert frame.evaluate(COLOUR, "h1 a") == "rgb(230, 232, 235)"  # colours.dark_text
     page.screenshot(path=str(ARTIFACTS / "preview-dark.png"), full_page=True)
+    assert mean_brightness(ARTIFACTS / "preview-dark.png") < 60
     switch(page, "scheme-dark", "light")
+    frame = email(page)
+    assert frame.evaluate(BACKGROUND, ".page") == "rgb(238, 240, 242)"  # colours.page
 
     switch(page, "no-styles", "no-styles")
     frame = email(page)
@@ -210,3 +246,49 @@ def get(port: int, path: str) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         connection.close()
+
+
+@pytest.mark.browser
+def test_the_gecko_view_shows_firefox_drawing_the_email(browser: Browser, preview: Preview) -> None:
+    page = open_preview(browser, preview)
+    switch(page, "view-phone", "phone")
+    switch(page, "scheme-dark", "dark")
+    page.locator("label", has=page.locator("#engine-gecko")).click()
+    expect(page.locator("#gecko")).to_have_attribute(
+        "data-view", re.compile(r"\bgecko\b"), timeout=60_000
+    )
+    expect(page.locator("#gecko-note")).to_have_text("As Firefox (Gecko) draws it")
+    assert page.locator("#frame").is_hidden()
+    shot = page.locator("#gecko-shot")
+    assert shot.evaluate("(img) => img.naturalWidth") <= 375  # Firefox's window, less a scrollbar
+    assert shot.evaluate("(img) => img.naturalHeight") > 3000  # the whole e-mail, one column
+    page.screenshot(path=str(ARTIFACTS / "preview-gecko.png"), full_page=True)
+    png = ARTIFACTS / "preview-gecko-shot.png"
+    status, body = get(preview.port, "/engines/gecko.png?width=375&scheme=dark")
+    assert status == 200
+    png.write_bytes(body)
+    with Image.open(png) as image:  # the dark palette, drawn by Gecko
+        commonest = max(image.convert("RGB").getcolors(1 << 24) or [])[1]
+    assert commonest == (27, 31, 36)  # colours.dark_background, the card
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_gecko_view_says_plainly_when_firefox_is_missing(
+    browser: Browser, desk: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PATH": str(tmp_path)}  # no firefox on it
+    started = start_preview(desk, env)
+    preview = next(started)
+    try:
+        page = open_preview(browser, preview)
+        page.locator("label", has=page.locator("#engine-gecko")).click()
+        expect(page.locator("#gecko-note")).to_contain_text("Firefox is not installed")
+        page.close()
+        status, body = get(preview.port, "/engines/gecko.png")
+        assert (status, body) == (
+            404,
+            b"Firefox is not installed (on Debian: apt-get install firefox-esr)\n",
+        )
+    finally:
+        next(started, None)

@@ -178,3 +178,16 @@ def test_small_photo_is_shown_at_its_own_size_never_stretched(desk: Path) -> Non
     first = lxml_html.fromstring(result.html).xpath("//img")[0]
     assert (first.get("width"), first.get("height")) == ("300", "200")
     assert (result.renditions[0].width, result.renditions[0].height) == (300, 200)
+
+
+def test_outlook_for_windows_gets_its_tables(sample_build: Build) -> None:
+    # Outlook for Windows draws with Word, which cannot run here: its structure is checked.
+    html = sample_build.html
+    sections = html.count("margin:0px auto;max-width:600px")  # one div per mj-section
+    conditional = re.findall(r"<!--\[if mso \| IE\]>(.*?)<!\[endif\]-->", html, re.S)
+    outer = [c for c in conditional if re.search(r'<table [^>]*align="center" width="600"', c)]
+    assert sections >= 8 and len(outer) == sections, (sections, len(outer))
+    # Each column gets a fixed-width cell Word can lay out: the full width, or half a pair.
+    cells = re.findall(r'<td [^>]*style="vertical-align:top;width:(\d+)px;"', html)
+    assert set(cells) == {"600", "300"} and cells.count("300") == 8, cells
+    assert "<o:PixelsPerInch>96</o:PixelsPerInch>" in html  # no DPI scaling of images

@@ -8,6 +8,7 @@ from newsletter.rendering.transforms import (
     image_heights,
     inline_css,
     merge_tags,
+    thunderbird_media,
 )
 
 
@@ -87,3 +88,30 @@ def test_fold_lines_breaks_only_where_a_space_is_harmless() -> None:
 
 def test_fold_lines_leaves_short_documents_alone() -> None:
     assert fold_lines.fold_long_lines("<p>a b</p>\n<p>c</p>") == "<p>a b</p>\n<p>c</p>"
+
+
+def test_phone_and_dark_rules_are_repeated_for_thunderbird_alone() -> None:
+    html = (
+        "<html><head><style>p { margin: 0; }\n"
+        "@media only screen and (max-width:479px) {\n"
+        "  table.mj-full-width-mobile { width: 100% !important; }\n"
+        "  td.a, td.b { width: auto !important; }\n}\n"
+        "@media (prefers-color-scheme: dark) { .card { color: #eee !important; } }</style>"
+        '<style media="screen and (min-width:480px)">.moz-text-html .x { width: 50%; }</style>'
+        "</head><body></body></html>"
+    )
+    out = thunderbird_media.repeat_for_thunderbird(html)
+    assert out == html.replace(
+        "</head>",
+        '<style media="only screen and (max-width:479px)">'
+        ".moz-text-html table.mj-full-width-mobile { width: 100% !important; } "
+        ".moz-text-html td.a, .moz-text-html td.b { width: auto !important; }</style>\n"
+        '<style media="(prefers-color-scheme: dark)">'
+        ".moz-text-html .card { color: #eee !important; }</style>\n</head>",
+    )
+    assert thunderbird_media.repeat_for_thunderbird("<p>no styles</p>") == "<p>no styles</p>"
+
+
+def test_selectors_are_scoped_to_thunderbirds_wrapper() -> None:
+    scoped = thunderbird_media.scope_selectors("body, .page")
+    assert scoped == ".moz-text-html, .moz-text-html .page"

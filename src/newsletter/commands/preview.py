@@ -18,8 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from newsletter.commands import firefox_view
 from newsletter.commands.livereload import LiveBuild, Snapshot, describe
 from newsletter.delivery.limits import GMAIL_CLIP_BYTES
 from newsletter.errors import EnvironmentFailure
@@ -95,6 +96,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, "application/json", json.dumps(state(snapshot)).encode())
         elif path == "/wait":
             self._wait(snapshot)
+        elif path == "/engines/gecko.png":
+            self._gecko()
         elif path.startswith("/email/") and snapshot.build is not None:
             name = path.removeprefix("/email/")
             found = self.server.files(snapshot).get(name)
@@ -106,6 +109,22 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.OK, *found, immutable=immutable)
         else:
             self._not_found()
+
+    def _gecko(self) -> None:
+        """The e-mail as Firefox draws it (?width=375&scheme=dark), or why it cannot be had."""
+        query = parse_qs(urlsplit(self.path).query)
+        width = query.get("width", [""])[0]
+        width_px = min(int(width), 1600) if width.isdigit() and int(width) >= 200 else 600
+        dark = query.get("scheme", [""])[0] == "dark"
+        url = f"http://{HOST}:{self.server.server_address[1]}/email/index.html"
+        try:
+            png = firefox_view.screenshot(url, width_px, dark)
+        except EnvironmentFailure as exc:
+            missing = firefox_view.firefox() is None
+            status = HTTPStatus.NOT_FOUND if missing else HTTPStatus.BAD_GATEWAY
+            self._send(status, "text/plain; charset=utf-8", f"{exc}\n".encode())
+            return
+        self._send(HTTPStatus.OK, "image/png", png)
 
     def _wait(self, snapshot: Snapshot) -> None:
         """Long poll: hold the request until the epoch differs from ?since=N, then answer."""
@@ -157,6 +176,7 @@ def state(snapshot: Snapshot) -> dict[str, Any]:
         "errors": list(snapshot.errors),
         "clip_bytes": GMAIL_CLIP_BYTES,
         "built": build is not None,
+        "gecko": firefox_view.firefox() is not None,
     }
     if build is not None:
         report = build.report()

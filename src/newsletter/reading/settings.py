@@ -81,13 +81,15 @@ class Colours:
     page: Colour = "#eef0f2"
     link: Colour = "#0b57a4"
     brand: Colour = "#8a1c1c"
-    # In dark mode (clients that honour prefers-color-scheme, and Outlook.com):
+    # In dark mode (clients that honour prefers-color-scheme, and Outlook.com). Text colours
+    # need a luminance above 200 (of 255) to survive Thunderbird's own dark recolouring,
+    # which replaces darker ones with its grey: hence the pale brand, link and muted colours.
     dark_text: Colour = "#e6e8eb"
-    dark_muted: Colour = "#a9b1ba"
+    dark_muted: Colour = "#c5ccd4"
     dark_background: Colour = "#1b1f24"
     dark_page: Colour = "#111417"
-    dark_link: Colour = "#8cc4ff"
-    dark_brand: Colour = "#ff9e9e"
+    dark_link: Colour = "#a8d4ff"
+    dark_brand: Colour = "#ffbdbd"
 
 
 def _seconds(value: int) -> int:

@@ -10,7 +10,9 @@ The steps run in this order, each for a reason:
 3. merge_tags     - put the mailing service's placeholders back, byte for byte, after the
                     HTML parsers above could have escaped them.
 4. doctype        - premailer drops the <!doctype html> MJML wrote; standards mode needs it.
-5. fold_lines     - keep every line under SMTP's 998-byte limit so the HTML part can be sent
+5. thunderbird_media - repeat the phone layout's @media rules as <style media> elements,
+                    the only form Thunderbird applies, scoped to Thunderbird alone.
+6. fold_lines     - keep every line under SMTP's 998-byte limit so the HTML part can be sent
                     as 8bit instead of base64 (which would add a third to its size).
 """
 
@@ -24,6 +26,7 @@ from newsletter.rendering.transforms import (
     image_heights,
     inline_css,
     merge_tags,
+    thunderbird_media,
 )
 
 
@@ -34,6 +37,7 @@ def run(html: str, placeholders: Mapping[str, str]) -> str:
         image_heights.auto_heights,
         lambda h: merge_tags.restore(h, placeholders),
         doctype.ensure_doctype,
+        thunderbird_media.repeat_for_thunderbird,
         fold_lines.fold_long_lines,
     )
     for step in steps:
