@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -22,8 +23,8 @@ from playwright.sync_api import Browser
 from newsletter.pipeline import Build, build_issue, write_build
 
 from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT
-from .engines import chromium, gecko, thunderbird, webkit
-from .engines.checks import problems
+from .engines import chromium, gecko, pixels, thunderbird, webkit
+from .engines.checks import height, problems
 from .engines.harness import Render, Scheme, eml_with_photos
 from .engines.serve import serving
 
@@ -133,7 +134,30 @@ def renders(browser: Browser, emails: dict[str, tuple[Path, Path]]) -> dict[Key,
         email, _, width, scheme = key
         done[key] = thunderbird.render(emails[email][1], width, scheme, shot(key))
     contact_sheet(done)
+    summary = {"-".join(map(str, key)): measures(render) for key, render in done.items()}
+    (ARTIFACTS / "engines.json").write_text(json.dumps(summary, indent=1) + "\n")
     return done
+
+
+def measures(render: Render) -> dict[str, object]:
+    """The figures a person compares across engines (engines.json)."""
+    if render.measured is None:
+        lines = pixels.text_lines(render.screenshot)
+        return {
+            "height": height(render),
+            "photos": [right - left for left, _, right, _ in pixels.photo_boxes(render.screenshot)],
+            "lowest_contrast": min((line.contrast for line in lines), default=None),
+        }
+    m = render.measured
+    return {
+        "height": m["docHeight"],
+        "width": m["docWidth"],
+        "photos": [round(image["width"]) for image in m["images"]],
+        "smallest_text": m["smallestText"],
+        "colours": {
+            k: v if isinstance(v, str) else v and v["color"] for k, v in m["colours"].items()
+        },
+    }
 
 
 @pytest.fixture(scope="session")

@@ -115,6 +115,15 @@ def in_pixels(render: Render, palette: dict[str, str]) -> list[str]:
     found = []
     with Image.open(render.screenshot) as image:
         width = image.width
+        colours = sorted(image.convert("RGB").getcolors(1 << 24) or [], reverse=True)
+    # The palette of the scheme: the card and the page are the two commonest colours.
+    dark = render.scheme == "dark"
+    wanted = {palette[f"{'dark_' * dark}background"], palette[f"{'dark_' * dark}page"]}
+    shown = {_hex(pixels.rgb(colour)) for _, colour in colours[:2]}
+    if shown != wanted:
+        found.append(
+            f"card and page shown {sorted(shown)}, not the {render.scheme} {sorted(wanted)}"
+        )
     boxes = pixels.photo_boxes(render.screenshot)
     if not boxes:
         found.append("no photo found")

@@ -117,10 +117,11 @@ def _luminance(colour: RGB) -> float:
 def _colours(image: Image.Image) -> list[tuple[int, RGB]]:
     """(count, colour) of every colour of an RGB image."""
     found = image.getcolors(image.width * image.height) or []
-    return [(count, _rgb(colour)) for count, colour in found]
+    return [(count, rgb(colour)) for count, colour in found]
 
 
-def _rgb(colour: object) -> RGB:
+def rgb(colour: object) -> RGB:
+    """A colour Pillow returns (a tuple of ints, maybe with alpha) as (r, g, b)."""
     assert isinstance(colour, tuple) and len(colour) >= 3
     return (int(colour[0]), int(colour[1]), int(colour[2]))
 
