@@ -119,7 +119,7 @@ def in_pixels(render: Render, palette: dict[str, str]) -> list[str]:
     # The palette of the scheme: the card and the page are the two commonest colours.
     dark = render.scheme == "dark"
     wanted = {palette[f"{'dark_' * dark}background"], palette[f"{'dark_' * dark}page"]}
-    shown = {_hex(pixels.rgb(colour)) for _, colour in colours[:2]}
+    shown = {pixels.hex_of(pixels.rgb(colour)) for _, colour in colours[:2]}
     if shown != wanted:
         found.append(
             f"card and page shown {sorted(shown)}, not the {render.scheme} {sorted(wanted)}"
@@ -151,18 +151,14 @@ def in_pixels(render: Render, palette: dict[str, str]) -> list[str]:
         )
     # The brand is the first line: its colour, where the client leaves it.
     brand = palette["dark_brand"] if render.scheme == "dark" else palette["brand"]
-    if _hex(lines[0].foreground) != brand:
-        found.append(f"brand shown {_hex(lines[0].foreground)}, not {brand}")
+    if pixels.hex_of(lines[0].foreground) != brand:
+        found.append(f"brand shown {pixels.hex_of(lines[0].foreground)}, not {brand}")
     for line in lines:
         if line.right >= width - 1:
             found.append(f"text runs off the right edge at y={line.top}")
         if line.contrast < CONTRAST_MIN:
             found.append(
                 f"text at y={line.top} has contrast {line.contrast:.2f}:1 "
-                f"({_hex(line.foreground)} on {_hex(line.background)})"
+                f"({pixels.hex_of(line.foreground)} on {pixels.hex_of(line.background)})"
             )
     return found
-
-
-def _hex(colour: tuple[int, int, int]) -> str:
-    return "#" + "".join(f"{channel:02x}" for channel in colour)

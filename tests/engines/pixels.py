@@ -18,6 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
+from newsletter.commands.rules import contrast_ratio
+
 RGB = tuple[int, int, int]
 Box = tuple[int, int, int, int]  # left, top, right, bottom (right and bottom exclusive)
 
@@ -100,18 +102,13 @@ def text_lines(png: Path) -> list[TextLine]:
 
 
 def contrast(first: RGB, second: RGB) -> float:
-    """WCAG 2 contrast ratio of two sRGB colours."""
-    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
+    """WCAG 2 contrast ratio of two sRGB colours (the rule `newsletter check` applies)."""
+    return contrast_ratio(hex_of(first), hex_of(second))
 
 
-def _luminance(colour: RGB) -> float:
-    def linear(channel: int) -> float:
-        c = channel / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (linear(channel) for channel in colour)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+def hex_of(colour: RGB) -> str:
+    """(31, 35, 40) as `#1f2328`."""
+    return "#" + "".join(f"{channel:02x}" for channel in colour)
 
 
 def _colours(image: Image.Image) -> list[tuple[int, RGB]]:
