@@ -128,7 +128,9 @@ def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch copy of the desk's folder (settings, templates, photos) as the working dir."""
-    shutil.copy(CONFIG, tmp_path / "newsletter.toml")
+    # The desk's own copy of the theme, named in its settings, so a test can change a file.
+    settings = 'templates = "templates"\n' + CONFIG.read_text(encoding="utf-8")
+    (tmp_path / "newsletter.toml").write_text(settings, encoding="utf-8")
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     (tmp_path / "issues").mkdir()
     shutil.copytree(ROOT / "issues" / "photos", tmp_path / "issues" / "photos")

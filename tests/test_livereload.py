@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.commands.livereload import LiveBuild, Snapshot, describe
+from newsletter.rendering.theme import default_theme
 
 from .conftest import CACHE, SAMPLE
 
@@ -85,12 +86,14 @@ def test_watched_files_are_the_issue_its_photos_the_settings_and_the_templates(
     assert live.issue.resolve() in files
     assert photos <= files
     assert (desk / "newsletter.toml").resolve() in files
-    assert (desk / "templates").resolve() in files
+    assert (desk / "templates").resolve() in files  # the desk's own templates
+    assert default_theme().resolve() in files  # and the default theme under them
     assert set(folders) == {
         (desk / "issues").resolve(),
         (desk / "issues" / "photos").resolve(),
         desk.resolve(),
         (desk / "templates").resolve(),
+        default_theme().resolve(),
     }
 
 

@@ -19,6 +19,7 @@ from newsletter.reading.settings import Settings, find_config, load_settings
 from newsletter.rendering import i18n, layout, templates, transforms
 from newsletter.rendering.compile_mjml import compile_mjml
 from newsletter.rendering.context import lay_out, render_mjml, render_text
+from newsletter.rendering.theme import theme_folders
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,8 @@ def build_issue(
             settings, links=dataclasses.replace(settings.links, image_base_url=None)
         )
     page = lay_out(source, settings, slots, renditions)
-    templates_dir = config_path.parent / settings.templates
-    env = templates.environment(templates_dir, cache_dir, language)
+    folders = theme_folders(settings.templates_folder(config_path))
+    env = templates.environment(folders, cache_dir, language)
     mjml = render_mjml(page, env)
     html = transforms.run(compile_mjml(mjml), page.placeholders)
     text = render_text(page, env)
@@ -109,7 +110,7 @@ def build_issue(
         settings=settings,
         unsubscribe=settings.links.unsubscribe,
     )
-    findings = _size_findings(source, html) + _language_findings(source, templates_dir)
+    findings = _size_findings(source, html) + _language_findings(source, folders)
     return Build(
         source=source,
         settings=settings,
@@ -182,9 +183,9 @@ def _size_findings(source: SourceIssue, html: str) -> list[Finding]:
     return [Finding(source.smap.file, None, None, message, "NL101", severity)]
 
 
-def _language_findings(source: SourceIssue, templates_dir: Path) -> list[Finding]:
+def _language_findings(source: SourceIssue, folders: list[Path]) -> list[Finding]:
     language = source.issue.language
-    if i18n.has_catalog(templates_dir / templates.LOCALE_DIR, language):
+    if i18n.has_catalog([folder / templates.LOCALE_DIR for folder in folders], language):
         return []
     message = (
         f"no translation of the labels into {language!r}: they stay in English "

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from newsletter.errors import InputError, display_path
 from newsletter.pipeline import Build, build_issue, settings_for
+from newsletter.rendering.theme import default_theme, theme_folders
 
 DEBOUNCE_MS = 30  # a save often arrives as several file events within a few milliseconds
 
@@ -71,22 +72,22 @@ class LiveBuild:
             return self._snapshot
 
     def watched(self) -> tuple[list[Path], set[Path]]:
-        """(folders to watch, files whose change means a rebuild): issue, photos, settings."""
+        """(folders to watch, files whose change means a rebuild): the issue, its photos, the
+        settings, and the theme (the desk's template folder and the default theme)."""
         files = {self.issue.resolve()}
         build = self._snapshot.build
         if build is not None:
             source = build.source
             files |= {source.photo_path(i) for i in range(len(source.issue.lead.gallery))}
+        themes = [default_theme().resolve()]
         try:
             settings, config = settings_for(self.issue, self.config)
             files.add(config.resolve())
-            templates = (config.parent / settings.templates).resolve()
+            themes = [f.resolve() for f in theme_folders(settings.templates_folder(config))]
         except InputError:
-            templates = None
-        folders = {f.parent for f in files}
-        if templates is not None and templates.is_dir():
-            folders.add(templates)
-        return sorted(folders), files | ({templates} if templates else set())
+            pass
+        folders = {f.parent for f in files} | {t for t in themes if t.is_dir()}
+        return sorted(folders), files | set(themes)
 
     def watch(self, stop: threading.Event) -> None:
         """Rebuild after every relevant change until `stop` is set (runs in its own thread)."""

@@ -150,7 +150,13 @@ class Settings:
 
     name: Text = "Central Asia Weekly"
     tagline: Text | None = None
-    templates: Text = "templates"
+    templates: Text | None = field(
+        default=None,
+        metadata=doc(
+            "The desk's own template folder, relative to this file: each file in it replaces "
+            "the default theme's file of the same name (e.g. partials/footer.mjml.j2)."
+        ),
+    )
     sender: Sender = field(default_factory=Sender)
     links: Links = field(default_factory=Links)
     colours: Colours = field(default_factory=Colours)
@@ -159,6 +165,10 @@ class Settings:
     languages: dict[str, Edition] = field(
         default_factory=dict, metadata=doc("Per-language overrides: [languages.ru] name = ...")
     )
+
+    def templates_folder(self, config_path: Path) -> Path | None:
+        """The desk's template folder, if the settings name one."""
+        return config_path.parent / self.templates if self.templates else None
 
     def for_language(self, language: str) -> Settings:
         """These settings with the `language` edition's overrides applied."""
@@ -207,7 +217,13 @@ def load_settings(path: Path) -> Settings:
         line = int(found.group(1)) if found else None
         message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
         raise InputError([Problem(display, line, None, f"invalid TOML: {message}")]) from None
-    return validate(Settings, data, toml_lines(text, display))
+    lines = toml_lines(text, display)
+    settings = validate(Settings, data, lines)
+    folder = settings.templates_folder(path)
+    if folder is not None and not folder.is_dir():
+        message = f"no such folder: {settings.templates} (relative to {display})"
+        raise InputError([lines.problem(("templates",), message)])
+    return settings
 
 
 def settings_lines(path: Path) -> SourceMap:

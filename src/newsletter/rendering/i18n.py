@@ -26,12 +26,18 @@ def catalog_path(locale_dir: Path, language: str) -> Path:
     return locale_dir / language.replace("-", "_") / "LC_MESSAGES" / "messages.po"
 
 
-def translations(locale_dir: Path, language: str) -> gettext.NullTranslations:
-    """The labels for `language`; English (the templates' text) where there is no catalog."""
-    path = catalog_path(locale_dir, language)
-    if language == SOURCE_LANGUAGE or not path.is_file():
+def translations(locale_dirs: list[Path], language: str) -> gettext.NullTranslations:
+    """The labels for `language` from the first of `locale_dirs` with a catalog; English (the
+    templates' text) where none has one."""
+    path = _find_catalog(locale_dirs, language)
+    if language == SOURCE_LANGUAGE or path is None:
         return gettext.NullTranslations()
     return _compiled(path, path.stat().st_mtime_ns)
+
+
+def _find_catalog(locale_dirs: list[Path], language: str) -> Path | None:
+    paths = (catalog_path(folder, language) for folder in locale_dirs)
+    return next((path for path in paths if path.is_file()), None)
 
 
 @functools.lru_cache(maxsize=16)
@@ -47,9 +53,9 @@ def _compiled(path: Path, mtime: int) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(mo)
 
 
-def has_catalog(locale_dir: Path, language: str) -> bool:
+def has_catalog(locale_dirs: list[Path], language: str) -> bool:
     """True when the labels of `language` are translated (English always is)."""
-    return language == SOURCE_LANGUAGE or catalog_path(locale_dir, language).is_file()
+    return language == SOURCE_LANGUAGE or _find_catalog(locale_dirs, language) is not None
 
 
 def known_language(language: str) -> bool:

@@ -21,10 +21,12 @@ TEXT_TEMPLATE = "email.txt.j2"
 
 
 def environment(
-    templates: Path, cache_dir: Path | None = None, language: str = i18n.SOURCE_LANGUAGE
+    folders: list[Path], cache_dir: Path | None = None, language: str = i18n.SOURCE_LANGUAGE
 ) -> jinja2.Environment:
     """A Jinja2 environment that escapes everything in MJML and fails on any unknown name.
 
+    Templates are looked up in `folders` in order (the desk's, then the default theme's:
+    theme.theme_folders).
     Labels (`_("...")`) and dates come out in `language`. With `cache_dir`, compiled templates
     are kept there for the next process.
     """
@@ -34,7 +36,7 @@ def environment(
             (cache_dir / "templates").mkdir(parents=True, exist_ok=True)
             bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir / "templates"))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=jinja2.FileSystemLoader(folders),
         bytecode_cache=bytecode_cache,
         # Escape everything but the plain-text part (which is not HTML).
         autoescape=jinja2.select_autoescape(
@@ -50,7 +52,7 @@ def environment(
         lstrip_blocks=True,
     )
     env.install_gettext_translations(  # type: ignore[attr-defined]
-        i18n.translations(templates / LOCALE_DIR, language), newstyle=True
+        i18n.translations([folder / LOCALE_DIR for folder in folders], language), newstyle=True
     )
     env.filters["long_date"] = lambda value: i18n.long_date(value, language)
     env.filters["wrap"] = wrap
