@@ -168,11 +168,12 @@ def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
     from newsletter.rendering import layout, templates, transforms
     from newsletter.rendering.compile_mjml import compile_mjml
     from newsletter.rendering.context import lay_out, render_mjml, render_text
+    from newsletter.rendering.theme import theme_folders
 
     result = build_issue(SAMPLE, cache_dir=cache)  # warm: images cached, imports done
     settings, config = settings_for(SAMPLE, None)
     language = result.source.issue.language
-    env = templates.environment(config.parent / settings.templates, cache, language)
+    env = templates.environment(theme_folders(settings.templates_folder(config)), cache, language)
     slots = layout.gallery_slots(len(result.source.issue.lead.gallery))
     page = lay_out(result.source, result.settings, slots, result.renditions)
     stages: dict[str, list[float]] = {"jinja2 (MJML)": [], "mjml-python": [], "transforms": []}

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .conftest import ARTIFACTS
+from newsletter.pipeline import build_issue, write_build
+
+from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT
 
 # For every element with its own text: its computed font size in CSS pixels.
 TEXT_SIZES = """() => {
@@ -82,3 +84,36 @@ def test_two_columns_on_desktop_one_on_phones(browser: Browser, sample_out: Path
         else:
             assert set(lefts[width]) == {24}, "every photo stacks at the gutter"
             assert all(w == 375 - 48 for w in widths), widths
+
+
+# Where the story's own words begin: a reader should not scroll through the gallery for them.
+BODY_STARTS = {375: 1300, 600: 1100}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 600])
+@pytest.mark.parametrize("edition", ["2012-07-31-khorog", "2012-07-31-khorog-ru"])
+def test_the_story_comes_before_the_gallery(
+    browser: Browser, tmp_path: Path, edition: str, width: int
+) -> None:
+    build = build_issue(ROOT / "issues" / f"{edition}.yaml", config=CONFIG, cache_dir=CACHE,
+                        local_images=True)  # fmt: skip
+    page = open_email(browser, write_build(build, tmp_path) / "index.html", width, styles=True)
+    try:
+        top = "(s) => document.querySelector(s).getBoundingClientRect().top + window.scrollY"
+        first_paragraph = page.evaluate(top, ".story-body p")
+        assert first_paragraph <= BODY_STARTS[width], first_paragraph
+        # headline, standfirst, lead photo, body, the button, then the rest of the gallery
+        order = [
+            page.evaluate(top, selector)
+            for selector in ("h1", ".standfirst", "img", ".story-body p", ".button a", "h2")
+        ]
+        assert order == sorted(order), order
+        second_photo = page.evaluate("document.images[1].getBoundingClientRect().top + scrollY")
+        assert second_photo > order[4], "the gallery's other photos come after the button"
+        button = page.locator(".button a")
+        assert button.get_attribute("href") == build.source.issue.lead.url
+        label = "Read the full story" if edition.endswith("khorog") else "Читать материал полностью"
+        assert button.inner_text().strip() == label
+    finally:
+        page.close()

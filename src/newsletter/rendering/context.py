@@ -42,7 +42,7 @@ class Page:
     issue: Issue
     settings: Settings
     stem: str  # the issue file's stem: {issue} in addresses
-    rows: list[list[Picture]]  # the gallery, row by row
+    rows: list[list[Picture]]  # the gallery, row by row: the lead photo alone, then the rest
     # Merge tags by the stand-in address the HTML carries until the last step.
     placeholders: dict[str, str]
 
@@ -65,7 +65,8 @@ class Page:
             "body_width": layout.BODY_WIDTH,
             "gutter": layout.GUTTER,
             "pair_padding": layout.PAIR_PADDING,
-            "gallery_rows": self.rows,
+            "lead_picture": self.rows[0][0] if self.rows else None,
+            "gallery_rows": self.rows[1:],
             "web_url": self.web_url,
             "preheader_padding": PREHEADER_PADDING,
             "unsubscribe_href": next(iter(self.placeholders), unsubscribe),
@@ -126,6 +127,6 @@ def _format(template: str | None, stem: str) -> str | None:
 
 
 def _picture(photo: Photo, rendition: Rendition, slot: layout.Slot, base: str) -> Picture:
-    width = min(slot.width, rendition.width)  # never shown wider than its pixels
+    width = layout.shown_width(slot, rendition.width, rendition.height)
     height = round(rendition.height * width / rendition.width)
     return Picture(photo, base + rendition.name, width, height)
