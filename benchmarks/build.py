@@ -164,8 +164,8 @@ def instructions(measured: dict[str, Command]) -> dict[str, int]:
 
 def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
     """Templates to final HTML in one warm process, stage by stage."""
-    from newsletter.pipeline import build_issue, settings_for
-    from newsletter.rendering import layout, templates, transforms
+    from newsletter.pipeline import build_issue, make_images, settings_for
+    from newsletter.rendering import templates, transforms
     from newsletter.rendering.compile_mjml import compile_mjml
     from newsletter.rendering.context import lay_out, render_mjml, render_text
     from newsletter.rendering.theme import theme_folders
@@ -174,7 +174,7 @@ def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
     settings, config = settings_for(SAMPLE, None)
     language = result.source.issue.language
     env = templates.environment(theme_folders(settings.templates_folder(config)), cache, language)
-    slots = layout.gallery_slots(len(result.source.issue.lead.gallery))
+    slots, _ = make_images(result.source, result.settings, cache)
     page = lay_out(result.source, result.settings, slots, result.renditions)
     stages: dict[str, list[float]] = {"jinja2 (MJML)": [], "mjml-python": [], "transforms": []}
     for _ in range(runs):

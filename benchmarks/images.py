@@ -89,11 +89,13 @@ class Match:
 
 def photo_set(quick: bool) -> list[tuple[Path, int]]:
     """(photo, width in pixels) for every photo measured."""
+    from newsletter.pipeline import make_images, settings_for
     from newsletter.reading.issue_file import read_issue
 
     source = read_issue(SAMPLE)
-    slots = layout.gallery_slots(len(source.issue.lead.gallery))
-    found = [(source.photo_path(s.index), 2 * s.width) for s in slots]
+    settings, _ = settings_for(SAMPLE, None)
+    slots, _ = make_images(source, settings, None)  # the sizes the build renders at
+    found = [(source.photo_path(s.index), s.render_width) for s in slots]
     if CAMERA.is_dir() and not quick:
         found += [(p, 2 * layout.FULL_SLOT) for p in sorted(CAMERA.glob("*.jpg"))]
     return found[:3] if quick else found

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from newsletter.pipeline import build_issue, write_build
 
-from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT
+from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT, SAMPLE
+
+SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 
 # For every element with its own text: its computed font size in CSS pixels.
 TEXT_SIZES = """() => {
@@ -80,7 +84,9 @@ def test_two_columns_on_desktop_one_on_phones(browser: Browser, sample_out: Path
         widths = page.evaluate("[...document.images].map(i => i.getBoundingClientRect().width)")
         page.close()
         if width == 600:
-            assert len(set(lefts[width][1:])) == 2, "gallery pairs should sit side by side"
+            rest = lefts[width][1:]
+            pairs = zip(rest[::2], rest[1::2], strict=True)
+            assert all(a < b for a, b in pairs), "gallery pairs should sit side by side"
         else:
             assert set(lefts[width]) == {24}, "every photo stacks at the gutter"
             assert all(w == 375 - 48 for w in widths), widths
@@ -117,3 +123,66 @@ def test_the_story_comes_before_the_gallery(
         assert button.inner_text().strip() == label
     finally:
         page.close()
+
+
+def photo(path: Path, size: tuple[int, int], seed: int) -> str:
+    """A real photo-like JPEG (smooth colour and noise) of `size`; its name for the issue."""
+    rng = random.Random(seed)
+    base = Image.linear_gradient("L").resize(size).convert("RGB")
+    tint = Image.new("RGB", size, tuple(rng.randrange(40, 220) for _ in range(3)))
+    noise = Image.effect_noise(size, 40).convert("RGB")
+    Image.blend(Image.blend(base, tint, 0.5), noise, 0.2).save(path, "JPEG", quality=90)
+    return f"photos/{path.name}"
+
+
+MIXED = [(2000, 1333), (1200, 1600), (1600, 1200), (1500, 1000), (1000, 1400), (1600, 1067),
+         (1200, 1600), (1400, 1400)]  # fmt: skip
+ALONE = {"panorama": (3500, 500), "small": (200, 150)}
+
+
+@pytest.mark.browser
+def test_a_mixed_gallery_lines_up_and_nothing_is_stretched(
+    browser: Browser, desk: Path, tmp_path: Path
+) -> None:
+    folder = desk / "issues" / "photos"
+    names = [photo(folder / f"mixed-{n}.jpg", size, n) for n, size in enumerate(MIXED)]
+    names.insert(3, photo(folder / "panorama.jpg", ALONE["panorama"], 90))  # 7:1
+    names.insert(6, photo(folder / "small.jpg", ALONE["small"], 91))
+    gallery = "".join(
+        f"    - photo: {name}\n      caption: Photo number {n} of the gallery.\n"
+        "      credit: IWPR\n"
+        for n, name in enumerate(names)
+    )
+    text = SAMPLE_TEXT.split("  gallery:\n")[0] + "  gallery:\n" + gallery
+    text += "  body: |" + SAMPLE_TEXT.split("  body: |", 1)[1]
+    issue = desk / "issues" / "mixed.yaml"
+    issue.write_text(text)
+    out = write_build(build_issue(issue, cache_dir=CACHE, local_images=True), tmp_path)
+    for width in (600, 375):
+        for styles in (True, False):
+            page = open_email(browser, out / "index.html", width, styles=styles)
+            shown = page.evaluate(IMAGES)
+            boxes = page.evaluate(
+                "[...document.images].map(i => { const r = i.getBoundingClientRect();"
+                " return [Math.round(r.top + scrollY), r.width, r.height]; })"
+            )
+            name = f"mixed-{width}{'' if styles else '-no-styles'}.png"
+            page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+            page.close()
+            assert len(shown) == len(names)
+            for src, complete, natural, width_shown, _, _ in shown:
+                assert complete and width_shown <= natural + 0.5, (src, width_shown, natural)
+            panorama, small = boxes[3], boxes[6]
+            tops = [box[0] for box in boxes]
+            assert tops.count(panorama[0]) == 1 and tops.count(small[0]) == 1, "own rows"
+            assert small[1] == 200, "the small photo keeps its own size"
+            if width == 600 and styles:
+                rows: dict[int, list[float]] = {}
+                for top, _, height in boxes:
+                    rows.setdefault(top, []).append(height)
+                paired = [heights for heights in rows.values() if len(heights) == 2]
+                # the lead alone; then pairs, the panorama and the small photo on their own,
+                # and the last photo left over
+                assert len(paired) == 3, rows
+                for heights in paired:
+                    assert max(heights) - min(heights) <= 2, heights

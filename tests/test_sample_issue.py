@@ -86,10 +86,11 @@ def test_images_are_sized_stripped_and_named_by_content(sample_out: Path) -> Non
             assert not image.getexif(), "EXIF left in an output photo"
             assert "exif" not in image.info and "icc_profile" not in image.info
         assert b"Exif" not in data[:4096] and b"GPS" not in data
-    # The full-width photo is 2x its 552 px slot; pairs are 2x 264 px; never upscaled.
+    # Each photo twice the width it is shown at on a desktop (rendering/layout.py), and at
+    # least 431 px for a phone's column: the portrait lead is shown 318 px wide, the pairs
+    # share 528 px at one height in proportion to their shapes; never upscaled.
     widths = [entry["width"] for entry in report["images"]]
-    assert widths[0] == 1104
-    assert widths[1:] == [528] * 8
+    assert widths == [636, 528, 528, 496, 560, 431, 704, 496, 560]
     # The photo with EXIF orientation 6 (stored landscape) comes out upright (portrait).
     lamps = report["images"][5]
     assert lamps["height"] > lamps["width"]
@@ -187,7 +188,12 @@ def test_outlook_for_windows_gets_its_tables(sample_build: Build) -> None:
     conditional = re.findall(r"<!--\[if mso \| IE\]>(.*?)<!\[endif\]-->", html, re.S)
     outer = [c for c in conditional if re.search(r'<table [^>]*align="center" width="600"', c)]
     assert sections >= 8 and len(outer) == sections, (sections, len(outer))
-    # Each column gets a fixed-width cell Word can lay out: the full width, or half a pair.
-    cells = re.findall(r'<td [^>]*style="vertical-align:top;width:(\d+)px;"', html)
-    assert set(cells) == {"600", "300"} and cells.count("300") == 8, cells
+    # Each column gets a fixed-width cell Word can lay out: the full width, or its share of a
+    # pair's row (the two add up to the 576 px inside the row's padding).
+    cells = [
+        int(w) for w in re.findall(r'<td [^>]*style="vertical-align:top;width:(\d+)px;"', html)
+    ]
+    pairs = [width for width in cells if width != 600]
+    assert len(pairs) == 8, cells
+    assert all(a + b == 576 for a, b in zip(pairs[::2], pairs[1::2], strict=True)), pairs
     assert "<o:PixelsPerInch>96</o:PixelsPerInch>" in html  # no DPI scaling of images

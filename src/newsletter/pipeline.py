@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from newsletter.delivery import output_folder
 from newsletter.delivery.limits import html_size_verdict
 from newsletter.delivery.message import build_message
-from newsletter.errors import Finding, InputError, Problem, display_path
+from newsletter.errors import Finding, ImageProblem, InputError, Problem, display_path
 from newsletter.images import stage
 from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue, read_issue
@@ -91,8 +92,7 @@ def build_issue(
     language = source.issue.language
     _check_language(source)
     settings = settings.for_language(language)
-    slots = layout.gallery_slots(len(source.issue.lead.gallery))
-    renditions = make_images(source, slots, settings, cache_dir, progress)
+    slots, renditions = make_images(source, settings, cache_dir, progress)
     if local_images:
         settings = dataclasses.replace(
             settings, links=dataclasses.replace(settings.links, image_base_url=None)
@@ -136,25 +136,39 @@ def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]
 
 def make_images(
     source: SourceIssue,
-    slots: list[layout.Slot],
     settings: Settings,
     cache_dir: Path | None,
     progress: stage.Progress | None = None,
-) -> list[Rendition]:
-    """Render every gallery photo at twice its slot's width (for high-density screens);
-    raise InputError naming each photo that cannot be used."""
+) -> tuple[list[layout.Slot], list[Rendition]]:
+    """Lay out the gallery from the photos' shapes, then render each photo for its place
+    (twice its width, for high-density screens); raise InputError naming each photo that
+    cannot be used."""
     gallery = source.issue.lead.gallery
-    jobs = [(source.photo_path(slot.index), 2 * slot.width) for slot in slots]
+    paths = [source.photo_path(index) for index in range(len(gallery))]
+    sizes = stage.source_sizes(paths, cache_dir)
+    # A photo that cannot be used still holds its place, so that every problem is found.
+    slots = layout.gallery_slots([(1, 1) if isinstance(s, ImageProblem) else s for s in sizes])
+    results: list[Rendition | ImageProblem | stage.Size] = list(sizes)
+    todo = [slot for slot in slots if not isinstance(results[slot.index], ImageProblem)]
+    jobs = [(paths[slot.index], slot.render_width) for slot in todo]
     background = _rgb(settings.colours.background)
-    results = stage.render_all(jobs, cache_dir, background, progress)
+    made = stage.render_all(jobs, cache_dir, background, progress)
+    for slot, result in zip(todo, made, strict=True):
+        results[slot.index] = result
+    _raise_photo_problems(source, results)  # every photo's problem at once
+    return slots, [result for result in results if isinstance(result, Rendition)]
+
+
+def _raise_photo_problems(source: SourceIssue, results: Sequence[object]) -> None:
+    """InputError naming, at its line, each photo whose result is an ImageProblem."""
+    gallery = source.issue.lead.gallery
     problems = [
         source.smap.problem(("lead", "gallery", i, "photo"), f"{result}: {gallery[i].photo}")
         for i, result in enumerate(results)
-        if not isinstance(result, Rendition)
+        if isinstance(result, ImageProblem)
     ]
     if problems:
         raise InputError(problems)
-    return [result for result in results if isinstance(result, Rendition)]
 
 
 def write_build(build: Build, out_dir: Path) -> Path:

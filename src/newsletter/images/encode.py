@@ -67,6 +67,15 @@ def make_rendition(raw: bytes, width: int, background: tuple[int, int, int]) -> 
     return _encode_png(image) if graphic else _encode_jpeg(image)
 
 
+def upright_size(raw: bytes) -> tuple[int, int]:
+    """(width, height) of the image as it is shown, its EXIF orientation applied; only its
+    header is read. Raise ImageProblem as make_rendition would."""
+    image = _open(raw)
+    if _orientation(image) in (5, 6, 7, 8):
+        return image.height, image.width
+    return image.width, image.height
+
+
 def _open(raw: bytes) -> Image.Image:
     if not raw:
         raise ImageProblem("image file is empty (0 bytes)")

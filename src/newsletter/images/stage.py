@@ -21,6 +21,7 @@ from newsletter.errors import ImageProblem
 from newsletter.images.rendition import ENCODER, Rendition
 
 Job = tuple[Path, int]  # (source file, largest width wanted in pixels)
+Size = tuple[int, int]  # (width, height) in pixels, upright
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -61,8 +62,50 @@ def render_all(
     return cast(list[Rendition | ImageProblem], results)  # every None was filled in above
 
 
+def source_sizes(sources: Sequence[Path], cache_dir: Path | None) -> list[Size | ImageProblem]:
+    """Each photo's upright size in pixels (the layout needs its shape before anything is
+    rendered); a problem in its place when the file cannot be used. A file unchanged since a
+    build measured it is not read again."""
+    return [_source_size(source, cache_dir) for source in sources]
+
+
+def _source_size(source: Path, cache_dir: Path | None) -> Size | ImageProblem:
+    try:
+        stat = source.stat()
+        key = hashlib.sha256(repr((_identity(source, stat), "size-v1")).encode()).hexdigest()
+        if (known := _sizes.get(key)) is not None:
+            return known
+        entry = cache_dir / "images" / f"size-{key}.json" if cache_dir else None
+        size = _read_size(entry) if entry else None
+        if size is None:
+            from newsletter.images.encode import upright_size  # Pillow: only on a cache miss
+
+            size = upright_size(source.read_bytes())
+            if entry and time.time() - max(stat.st_mtime, stat.st_ctime) > RACY_SECONDS:
+                store(entry, json.dumps(size).encode())
+    except ImageProblem as problem:
+        return problem
+    except OSError as exc:  # removed or unreadable since the issue file was checked
+        return ImageProblem(f"cannot read the file ({exc.strerror or exc})")
+    if len(_sizes) > 256:
+        _sizes.clear()
+    _sizes[key] = size
+    return size
+
+
+def _read_size(entry: Path) -> Size | None:
+    try:
+        width, height = json.loads(entry.read_text())
+    except (OSError, ValueError, TypeError):
+        return None
+    if type(width) is not int or type(height) is not int or width < 1 or height < 1:
+        return None
+    return width, height
+
+
 # In one process (the preview's), a photo whose file has not changed is not even looked up.
 _seen: dict[str, Rendition] = {}
+_sizes: dict[str, Size] = {}
 
 # A file changed less than this long ago could change again within the clock's granularity
 # without its size or times changing ("racy" in git's words): its stat entry is not written.
@@ -128,18 +171,20 @@ def _stat_key(
     source: Path, stat: os.stat_result, width: int, background: tuple[int, int, int]
 ) -> str:
     """Names the file as it is now: replaced or edited, it gets another key."""
-    parts = (
+    parts = (_identity(source, stat), width, ENCODER, background)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _identity(source: Path, stat: os.stat_result) -> tuple[object, ...]:
+    """The file as it is now: replaced or edited, it is another."""
+    return (
         source.resolve(),
         stat.st_dev,
         stat.st_ino,
         stat.st_size,
         stat.st_mtime_ns,
         stat.st_ctime_ns,
-        width,
-        ENCODER,
-        background,
     )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _render(

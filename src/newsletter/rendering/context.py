@@ -33,6 +33,8 @@ class Picture:
     src: str
     width: int  # CSS pixels on a desktop
     height: int
+    column: int  # its column's width on a desktop, padding included
+    fluid: bool  # fills the column on a phone
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,6 @@ def _format(template: str | None, stem: str) -> str | None:
 
 
 def _picture(photo: Photo, rendition: Rendition, slot: layout.Slot, base: str) -> Picture:
-    width = layout.shown_width(slot, rendition.width, rendition.height)
+    width = min(slot.width, rendition.width)  # never shown wider than its pixels
     height = round(rendition.height * width / rendition.width)
-    return Picture(photo, base + rendition.name, width, height)
+    return Picture(photo, base + rendition.name, width, height, slot.column, slot.fluid)
