@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from newsletter.rendering.typography import quotes_for, smarten
+
 from .conftest import ROOT, run_newsletter
 
 HOSTILE = ROOT / "tests" / "hostile"
@@ -88,6 +90,7 @@ def test_hostile_text_builds_and_shows_as_text(desk: Path, case: str) -> None:
     import yaml
 
     value = yaml.safe_load((HOSTILE / f"{case}.yaml").read_text())["lead"]["title"]
+    value = smarten(value, quotes_for("en"))  # typeset as every title is
     assert value in text  # shown, literally
     assert " ".join(value.split()) in " ".join((out / "index.txt").read_text().split())
     assert "newsletter@example.org" not in text  # {{ ... }} in a field is not evaluated

@@ -27,6 +27,7 @@ from newsletter.commands.check import check_build
 from newsletter.delivery.output_folder import write_folder
 from newsletter.errors import InputError
 from newsletter.pipeline import build_issue, write_build
+from newsletter.rendering.typography import quotes_for, smarten
 
 from .conftest import CACHE, CONFIG, ROOT, SAMPLE
 
@@ -95,11 +96,12 @@ def test_random_valid_issues_build_and_show_every_field_as_text(
     fields = [lead["title"], lead["standfirst"], lead["see_also"][0]["title"]]
     fields += [p["caption"] for p in lead["gallery"]] + [p["credit"] for p in lead["gallery"]]
     fields += [s["title"] for s in issue["stories"]] + [s["summary"] for s in issue["stories"]]
-    for value in fields:
+    quotes = quotes_for(issue["language"])
+    for value in (smarten(field.strip(), quotes) for field in fields):  # typeset as readers see
         assert words(value) in shown
         assert words(value) in text or words(value).upper() in text
     assert [img.get("alt") for img in tree.xpath("//img")] == [
-        p["caption"].strip() for p in lead["gallery"]
+        smarten(p["caption"].strip(), quotes) for p in lead["gallery"]
     ]
     check_build(built)  # the checks run on anything that builds
 

@@ -25,14 +25,14 @@ CAPTIONS = [
     "A residential block pockmarked with bullet-holes.",
     "A burnt-out minibus in an otherwise peaceful scene.",
     "Another building, this one a cafe, bearing the scars of fighting.",
-    "A local resident's van destroyed in the fighting.",
+    "A local resident’s van destroyed in the fighting.",  # typeset: ’, not '
     "This part of Tajikistan is unused to scenes of unrest, let alone extreme violence.",
 ]
 STORIES = [
     "Violence has dealt a blow to all that has been achieved since the end of civil war.",
     "Media rights activists question wisdom of getting security agency to scour internet for "
     "hate speech.",
-    "News of local politician's killing followed by internet blocks.",
+    "News of local politician’s killing followed by internet blocks.",
 ]
 
 

@@ -13,7 +13,7 @@ from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue
 from newsletter.reading.model import Issue, Photo
 from newsletter.reading.settings import Settings, is_merge_tag
-from newsletter.rendering import i18n, layout, markdown, templates
+from newsletter.rendering import i18n, layout, markdown, templates, typography
 from newsletter.rendering.transforms import merge_tags
 
 # Invisible characters after the preheader keep the body's first words out of the inbox line.
@@ -81,8 +81,10 @@ def lay_out(
     slots: list[layout.Slot],
     renditions: list[Rendition],
 ) -> Page:
-    """Place each rendition in its slot, addressed where the images will be."""
-    issue = source.issue
+    """Place each rendition in its slot, addressed where the images will be; the texts a
+    reader sees set in the language's quotation marks."""
+    quotes = typography.quotes_for(source.issue.language)
+    issue = typography.typeset_issue(source.issue, quotes)
     base = _format(settings.links.image_base_url, source.stem) or "images/"
     base = base if base.endswith("/") else base + "/"
     pictures = [
@@ -99,13 +101,20 @@ def lay_out(
     placeholders = {}
     if unsubscribe and is_merge_tag(unsubscribe):
         placeholders[merge_tags.placeholder(0)] = unsubscribe
-    return Page(issue, settings, source.stem, rows, placeholders)
+    return Page(
+        issue,
+        typography.typeset_settings(settings, quotes),
+        source.stem,
+        rows,
+        placeholders,
+    )
 
 
 def render_mjml(page: Page, env: jinja2.Environment) -> str:
     """Render the MJML template."""
     # markdown.to_html escapes raw HTML and drops unsafe links: its output is safe markup.
-    body_html = Markup(markdown.to_html(page.issue.lead.body))  # noqa: S704
+    quotes = typography.quotes_for(page.issue.language)
+    body_html = Markup(markdown.to_html(page.issue.lead.body, quotes))  # noqa: S704
     return templates.render_template(
         env, templates.HTML_TEMPLATE, {**page.context(), "body_html": body_html}
     )
@@ -119,7 +128,9 @@ def render_text(page: Page, env: jinja2.Environment) -> str:
         {
             **page.context(),
             "unsubscribe_href": page.settings.links.unsubscribe,
-            "body_text": markdown.to_text(page.issue.lead.body),
+            "body_text": markdown.to_text(
+                page.issue.lead.body, quotes=typography.quotes_for(page.issue.language)
+            ),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 from markdown_it import MarkdownIt
@@ -9,32 +10,36 @@ from markdown_it.token import Token
 
 from newsletter.reading.body_links import link_allowed
 
+ENGLISH_QUOTES = "\u201c\u201d\u2018\u2019"  # “”‘’, as typography.quotes_for gives them
 
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False}).disable("image")
+
+@functools.lru_cache(maxsize=8)
+def _parser(quotes: str) -> MarkdownIt:
+    """CommonMark with raw HTML and images off, straight quotes turned into `quotes` (and
+    apostrophes into ’) everywhere but in code and link addresses."""
+    options = {"html": False, "typographer": True, "quotes": quotes}
+    md = MarkdownIt("commonmark", options).disable("image").enable("smartquotes")
     # markdown-it's documented hook: a link to anything but http(s) or mailto is left as text.
     md.validateLink = link_allowed  # type: ignore[method-assign]
     return md
 
 
-_RENDER = _parser()
-
-
-def to_html(source: str) -> str:
+def to_html(source: str, quotes: str = ENGLISH_QUOTES) -> str:
     """Render Markdown to HTML for the e-mail; headings start at h2 (the lead's title is h1)."""
-    tokens = _RENDER.parse(source)
+    md = _parser(quotes)
+    tokens = md.parse(source)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
-    return str(_RENDER.renderer.render(tokens, _RENDER.options, {}))
+    return str(md.renderer.render(tokens, md.options, {}))
 
 
-def to_text(source: str, width: int = 76) -> str:
+def to_text(source: str, width: int = 76, quotes: str = ENGLISH_QUOTES) -> str:
     """Render Markdown as plain text: wrapped paragraphs, each link's address on its own line."""
     blocks: list[str] = []
     prefix: list[str] = []
     list_counters: list[int | None] = []
-    for token in _RENDER.parse(source):
+    for token in _parser(quotes).parse(source):
         kind = token.type
         if kind == "bullet_list_open":
             list_counters.append(None)
