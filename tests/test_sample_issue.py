@@ -197,3 +197,24 @@ def test_outlook_for_windows_gets_its_tables(sample_build: Build) -> None:
     assert len(pairs) == 8, cells
     assert all(a + b == 576 for a, b in zip(pairs[::2], pairs[1::2], strict=True)), pairs
     assert "<o:PixelsPerInch>96</o:PixelsPerInch>" in html  # no DPI scaling of images
+
+
+def test_outlook_com_gets_every_dark_mode_rule(sample_build: Build) -> None:
+    head = sample_build.html.split("</head>")[0]
+    block = re.search(r"@media \(prefers-color-scheme: dark\) \{(.*?)\n  \}", head, re.S)
+    assert block is not None
+    media: dict[str, str] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", block.group(1)):
+        colour = re.search(r"#[0-9a-f]{6}", body)
+        assert colour is not None
+        for selector in selectors.split(","):
+            media[selector.strip()] = colour.group()
+    outlook: dict[str, str] = {}
+    for selectors, body in re.findall(r"(\[data-og[sc][bc]?\][^{}]+)\{([^{}]*)\}", head):
+        colour = re.search(r"#[0-9a-f]{6}", body)
+        assert colour is not None
+        for selector in selectors.split(","):
+            outlook[re.sub(r"^\[data-og\w+\] ", "", selector.strip())] = colour.group()
+    expected = {s: c for s, c in media.items() if s not in ("body", ".card-rule")}
+    assert outlook == expected
+    assert "&gt;" not in head  # a selector's > is written as it is
