@@ -174,8 +174,8 @@ def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
     settings, config = settings_for(SAMPLE, None)
     language = result.source.issue.language
     env = templates.environment(theme_folders(settings.templates_folder(config)), cache, language)
-    slots, _ = make_images(result.source, result.settings, cache)
-    page = lay_out(result.source, result.settings, slots, result.renditions)
+    photos = make_images(result.source, result.settings, cache)
+    page = lay_out(result.source, result.settings, photos.slots, photos.gallery, photos.stories)
     stages: dict[str, list[float]] = {"jinja2 (MJML)": [], "mjml-python": [], "transforms": []}
     for _ in range(runs):
         t0 = time.perf_counter()

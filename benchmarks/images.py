@@ -89,13 +89,13 @@ class Match:
 
 def photo_set(quick: bool) -> list[tuple[Path, int]]:
     """(photo, width in pixels) for every photo measured."""
-    from newsletter.pipeline import make_images, settings_for
     from newsletter.reading.issue_file import read_issue
 
     source = read_issue(SAMPLE)
-    settings, _ = settings_for(SAMPLE, None)
-    slots, _ = make_images(source, settings, None)  # the sizes the build renders at
-    found = [(source.photo_path(s.index), s.render_width) for s in slots]
+    paths = [source.photo_path(i) for i in range(len(source.issue.lead.gallery))]
+    sizes = images.source_sizes(paths, None)
+    slots = layout.gallery_slots([s for s in sizes if isinstance(s, tuple)])
+    found = [(paths[s.index], s.render_width) for s in slots]  # as the build renders them
     if CAMERA.is_dir() and not quick:
         found += [(p, 2 * layout.FULL_SLOT) for p in sorted(CAMERA.glob("*.jpg"))]
     return found[:3] if quick else found

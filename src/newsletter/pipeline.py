@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,8 @@ from newsletter.errors import Finding, ImageProblem, InputError, Problem, displa
 from newsletter.images import stage
 from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue, read_issue
+from newsletter.reading.load import Loc
+from newsletter.reading.model import Issue
 from newsletter.reading.settings import Settings, find_config, load_settings
 from newsletter.rendering import i18n, layout, templates, transforms
 from newsletter.rendering.compile_mjml import compile_mjml
@@ -92,12 +93,12 @@ def build_issue(
     language = source.issue.language
     _check_language(source)
     settings = settings.for_language(language)
-    slots, renditions = make_images(source, settings, cache_dir, progress)
+    photos = make_images(source, settings, cache_dir, progress)
     if local_images:
         settings = dataclasses.replace(
             settings, links=dataclasses.replace(settings.links, image_base_url=None)
         )
-    page = lay_out(source, settings, slots, renditions)
+    page = lay_out(source, settings, photos.slots, photos.gallery, photos.stories)
     folders = theme_folders(settings.templates_folder(config_path))
     env = templates.environment(folders, cache_dir, language)
     mjml = render_mjml(page, env)
@@ -119,7 +120,7 @@ def build_issue(
         html=html,
         text=text,
         eml=message.as_bytes(),
-        renditions=renditions,
+        renditions=photos.all,
         findings=findings,
     )
 
@@ -134,41 +135,69 @@ def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]
     return load_settings(found), found
 
 
+@dataclass(frozen=True)
+class Photos:
+    """The issue's photos made for the e-mail: the gallery laid out, and the stories'."""
+
+    slots: list[layout.Slot]
+    gallery: list[Rendition]
+    stories: list[Rendition | None]  # one per story; None where a story has no photo
+
+    @property
+    def all(self) -> list[Rendition]:
+        """Every rendition, for the output folder."""
+        return self.gallery + [r for r in self.stories if r is not None]
+
+
 def make_images(
     source: SourceIssue,
     settings: Settings,
     cache_dir: Path | None,
     progress: stage.Progress | None = None,
-) -> tuple[list[layout.Slot], list[Rendition]]:
+) -> Photos:
     """Lay out the gallery from the photos' shapes, then render each photo for its place
-    (twice its width, for high-density screens); raise InputError naming each photo that
-    cannot be used."""
-    gallery = source.issue.lead.gallery
-    paths = [source.photo_path(index) for index in range(len(gallery))]
+    (twice its width, for high-density screens), the stories' small; raise InputError
+    naming each photo that cannot be used."""
+    issue = source.issue
+    paths = [source.photo_path(index) for index in range(len(issue.lead.gallery))]
     sizes = stage.source_sizes(paths, cache_dir)
     # A photo that cannot be used still holds its place, so that every problem is found.
     slots = layout.gallery_slots([(1, 1) if isinstance(s, ImageProblem) else s for s in sizes])
-    results: list[Rendition | ImageProblem | stage.Size] = list(sizes)
-    todo = [slot for slot in slots if not isinstance(results[slot.index], ImageProblem)]
-    jobs = [(paths[slot.index], slot.render_width) for slot in todo]
-    background = _rgb(settings.colours.background)
-    made = stage.render_all(jobs, cache_dir, background, progress)
-    for slot, result in zip(todo, made, strict=True):
-        results[slot.index] = result
-    _raise_photo_problems(source, results)  # every photo's problem at once
-    return slots, [result for result in results if isinstance(result, Rendition)]
-
-
-def _raise_photo_problems(source: SourceIssue, results: Sequence[object]) -> None:
-    """InputError naming, at its line, each photo whose result is an ImageProblem."""
-    gallery = source.issue.lead.gallery
+    found: dict[Loc, Rendition | ImageProblem | stage.Size] = {
+        ("lead", "gallery", i, "photo"): size for i, size in enumerate(sizes)
+    }
+    jobs: dict[Loc, stage.Job] = {
+        ("lead", "gallery", slot.index, "photo"): (paths[slot.index], slot.render_width)
+        for slot in slots
+        if not isinstance(sizes[slot.index], ImageProblem)
+    }
+    for index in range(len(issue.stories)):
+        if (path := source.story_photo_path(index)) is not None:
+            jobs[("stories", index, "photo")] = (path, 2 * layout.THUMB_WIDTH)
+    made = stage.render_all(list(jobs.values()), cache_dir, _rgb(settings.colours.background),
+                            progress)  # fmt: skip
+    found.update(zip(jobs, made, strict=True))
     problems = [
-        source.smap.problem(("lead", "gallery", i, "photo"), f"{result}: {gallery[i].photo}")
-        for i, result in enumerate(results)
+        source.smap.problem(loc, f"{result}: {_photo_field(issue, loc)}")
+        for loc, result in found.items()
         if isinstance(result, ImageProblem)
     ]
-    if problems:
+    if problems:  # every photo's problem at once
         raise InputError(problems)
+    gallery = [found[("lead", "gallery", i, "photo")] for i in range(len(paths))]
+    stories = [found.get(("stories", i, "photo")) for i in range(len(issue.stories))]
+    return Photos(
+        slots,
+        [r for r in gallery if isinstance(r, Rendition)],
+        [r if isinstance(r, Rendition) else None for r in stories],
+    )
+
+
+def _photo_field(issue: Issue, loc: Loc) -> str | None:
+    """What the editor wrote in the photo field at `loc` (a gallery photo's or a story's)."""
+    if loc[0] == "lead":
+        return issue.lead.gallery[int(loc[2])].photo
+    return issue.stories[int(loc[1])].photo
 
 
 def write_build(build: Build, out_dir: Path) -> Path:

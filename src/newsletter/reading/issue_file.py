@@ -35,6 +35,11 @@ class SourceIssue:
         """Where the gallery's `index`-th photo lies on disk."""
         return (self.folder / self.issue.lead.gallery[index].photo).resolve()
 
+    def story_photo_path(self, index: int) -> Path | None:
+        """Where the `index`-th story's photo lies on disk, if it has one."""
+        photo = self.issue.stories[index].photo
+        return (self.folder / photo).resolve() if photo else None
+
 
 def read_issue(path: Path) -> SourceIssue:
     """Load and validate `path`; raise InputError listing every problem found."""
@@ -55,14 +60,25 @@ def _gallery(data: Any) -> list[Any]:
     return gallery if isinstance(gallery, list) else []
 
 
+def _photos(data: Any) -> list[tuple[tuple[str | int, ...], Any]]:
+    """(where its photo field is, the item) for each gallery photo and each story."""
+    found: list[tuple[tuple[str | int, ...], Any]] = [
+        (("lead", "gallery", index, "photo"), item) for index, item in enumerate(_gallery(data))
+    ]
+    stories = data.get("stories") if isinstance(data, dict) else None
+    for index, story in enumerate(stories if isinstance(stories, list) else []):
+        if isinstance(story, dict) and "photo" in story:
+            found.append((("stories", index, "photo"), story))
+    return found
+
+
 def _file_problems(data: Any, folder: Path, smap: SourceMap) -> list[Problem]:
     problems = []
     root = folder.resolve()
-    for index, item in enumerate(_gallery(data)):
+    for loc, item in _photos(data):
         photo = item.get("photo") if isinstance(item, dict) else None
         if not isinstance(photo, str) or not photo.strip():
             continue  # the model reports it
-        loc = ("lead", "gallery", index, "photo")
         photo = photo.strip()
         if photo.lower().startswith(("http://", "https://")):
             problems.append(

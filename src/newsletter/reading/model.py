@@ -52,6 +52,13 @@ class Story:
     title: Text
     url: Url
     summary: Text
+    label: Text | None = field(
+        default=None, metadata=doc('A kicker over the title, e.g. "Kyrgyzstan".')
+    )
+    photo: Text | None = field(
+        default=None,
+        metadata=doc("A photo shown small beside the summary, relative to the issue file."),
+    )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ for merge tags; and the two renders made from it, MJML (then HTML) and plain tex
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,15 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class Thumb:
+    """A story's small photo as the template places it."""
+
+    src: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class Page:
     """The issue laid out for the templates."""
 
@@ -47,6 +57,7 @@ class Page:
     rows: list[list[Picture]]  # the gallery, row by row: the lead photo alone, then the rest
     # Merge tags by the stand-in address the HTML carries until the last step.
     placeholders: dict[str, str]
+    thumbs: list[Thumb | None]  # one per story: its small photo, if it has one
 
     @property
     def web_url(self) -> str | None:
@@ -69,6 +80,8 @@ class Page:
             "pair_padding": layout.PAIR_PADDING,
             "lead_picture": self.rows[0][0] if self.rows else None,
             "gallery_rows": self.rows[1:],
+            "story_thumbs": self.thumbs,
+            "thumb_column": layout.THUMB_COLUMN,
             "web_url": self.web_url,
             "preheader_padding": PREHEADER_PADDING,
             "unsubscribe_href": next(iter(self.placeholders), unsubscribe),
@@ -80,6 +93,7 @@ def lay_out(
     settings: Settings,
     slots: list[layout.Slot],
     renditions: list[Rendition],
+    story_photos: Sequence[Rendition | None] = (),
 ) -> Page:
     """Place each rendition in its slot, addressed where the images will be; the texts a
     reader sees set in the language's quotation marks."""
@@ -95,6 +109,7 @@ def lay_out(
         [picture for picture, slot in zip(pictures, slots, strict=True) if slot.row == row]
         for row in sorted({slot.row for slot in slots})
     ]
+    thumbs = [None if rendition is None else _thumb(rendition, base) for rendition in story_photos]
     # HTML parsers would percent-encode a merge tag such as {{ unsubscribe_url }}: the HTML
     # carries a stand-in until the last step.
     unsubscribe = settings.links.unsubscribe
@@ -107,6 +122,7 @@ def lay_out(
         source.stem,
         rows,
         placeholders,
+        thumbs + [None] * (len(issue.stories) - len(thumbs)),
     )
 
 
@@ -143,3 +159,8 @@ def _picture(photo: Photo, rendition: Rendition, slot: layout.Slot, base: str) -
     width = min(slot.width, rendition.width)  # never shown wider than its pixels
     height = round(rendition.height * width / rendition.width)
     return Picture(photo, base + rendition.name, width, height, slot.column, slot.fluid)
+
+
+def _thumb(rendition: Rendition, base: str) -> Thumb:
+    width = min(layout.THUMB_WIDTH, rendition.width)  # never shown wider than its pixels
+    return Thumb(base + rendition.name, width, round(rendition.height * width / rendition.width))

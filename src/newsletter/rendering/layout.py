@@ -33,6 +33,10 @@ TALLEST_PAIRED = 1 / 1.6
 # On a phone a photo fills the column: up to this wide (a 479 px screen less the gutters).
 # One that fills it must have that many pixels; one with fewer keeps its own size there.
 PHONE_COLUMN = 479 - 2 * GUTTER  # 431
+# A story of "Also in this issue" may have a small photo beside its summary (above it on a
+# phone): this wide, its column with the gap.
+THUMB_WIDTH = 160
+THUMB_COLUMN = THUMB_WIDTH + GUTTER + GAP // 2
 
 
 @dataclass(frozen=True)
