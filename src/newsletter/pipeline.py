@@ -17,7 +17,7 @@ from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue, read_issue
 from newsletter.reading.load import Loc
 from newsletter.reading.model import Issue
-from newsletter.reading.settings import Settings, find_config, load_settings
+from newsletter.reading.settings import Settings, find_config, load_settings, settings_lines
 from newsletter.rendering import i18n, layout, templates, transforms
 from newsletter.rendering.compile_mjml import compile_mjml
 from newsletter.rendering.context import lay_out, render_mjml, render_text
@@ -94,11 +94,12 @@ def build_issue(
     _check_language(source)
     settings = settings.for_language(language)
     photos = make_images(source, settings, cache_dir, progress)
+    logo = make_logo(settings, config_path, cache_dir)
     if local_images:
         settings = dataclasses.replace(
             settings, links=dataclasses.replace(settings.links, image_base_url=None)
         )
-    page = lay_out(source, settings, photos.slots, photos.gallery, photos.stories)
+    page = lay_out(source, settings, photos.slots, photos.gallery, photos.stories, logo)
     folders = theme_folders(settings.templates_folder(config_path))
     env = templates.environment(folders, cache_dir, language)
     mjml = render_mjml(page, env)
@@ -120,7 +121,7 @@ def build_issue(
         html=html,
         text=text,
         eml=message.as_bytes(),
-        renditions=photos.all,
+        renditions=photos.all + ([logo] if logo else []),
         findings=findings,
     )
 
@@ -191,6 +192,22 @@ def make_images(
         [r for r in gallery if isinstance(r, Rendition)],
         [r if isinstance(r, Rendition) else None for r in stories],
     )
+
+
+def make_logo(settings: Settings, config_path: Path, cache_dir: Path | None) -> Rendition | None:
+    """The masthead's logo at twice its width, if the settings name one; InputError located
+    in the settings file when it cannot be used."""
+    path = settings.logo_path(config_path)
+    if path is None:
+        return None
+    background = _rgb(settings.colours.background)
+    (result,) = stage.render_all([(path, 2 * layout.LOGO_WIDTH)], cache_dir, background)
+    if isinstance(result, ImageProblem):
+        problem = settings_lines(config_path).problem(
+            ("theme", "logo"), f"{result}: {settings.theme.logo}"
+        )
+        raise InputError([problem])
+    return result
 
 
 def _photo_field(issue: Issue, loc: Loc) -> str | None:

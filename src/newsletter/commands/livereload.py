@@ -84,6 +84,8 @@ class LiveBuild:
             settings, config = settings_for(self.issue, self.config)
             files.add(config.resolve())
             themes = [f.resolve() for f in theme_folders(settings.templates_folder(config))]
+            if (logo := settings.logo_path(config)) is not None:
+                files.add(logo)
         except InputError:
             pass
         folders = {f.parent for f in files} | {t for t in themes if t.is_dir()}

@@ -144,6 +144,43 @@ class Edition:
     postal_address: Text | None = None
 
 
+_FONT_STACK = re.compile(r"""^[A-Za-z0-9 ,'"-]+$""")
+
+
+def _font_stack(value: str) -> str:
+    value = " ".join(value.split())
+    if not _FONT_STACK.match(value):
+        raise ValueError(
+            "expected a list of font names such as Georgia, 'Times New Roman', serif "
+            f"(letters, digits, spaces, quotes, hyphens and commas only), got {value!r}"
+        )
+    return value
+
+
+FontStack = Annotated[str, Rule(_font_stack, {"pattern": _FONT_STACK.pattern})]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """How the e-mail looks beyond its templates: the logo and the type."""
+
+    logo: Text | None = field(
+        default=None,
+        metadata=doc(
+            "A PNG or JPEG, relative to this file, shown in the masthead instead of the name "
+            "(at most 240 px wide; its alt text is the newsletter's name)."
+        ),
+    )
+    heading_font: FontStack = field(
+        default="Georgia, 'Times New Roman', Times, serif",
+        metadata=doc("Font stack of every headline and of the name."),
+    )
+    body_font: FontStack = field(
+        default="-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+        metadata=doc("Font stack of the text."),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything in `newsletter.toml`."""
@@ -160,11 +197,16 @@ class Settings:
     sender: Sender = field(default_factory=Sender)
     links: Links = field(default_factory=Links)
     colours: Colours = field(default_factory=Colours)
+    theme: Theme = field(default_factory=Theme)
     smtp: Smtp = field(default_factory=Smtp)
     check: Check = field(default_factory=Check)
     languages: dict[str, Edition] = field(
         default_factory=dict, metadata=doc("Per-language overrides: [languages.ru] name = ...")
     )
+
+    def logo_path(self, config_path: Path) -> Path | None:
+        """The logo's file, if the settings name one."""
+        return (config_path.parent / self.theme.logo).resolve() if self.theme.logo else None
 
     def templates_folder(self, config_path: Path) -> Path | None:
         """The desk's template folder, if the settings name one."""
@@ -219,10 +261,17 @@ def load_settings(path: Path) -> Settings:
         raise InputError([Problem(display, line, None, f"invalid TOML: {message}")]) from None
     lines = toml_lines(text, display)
     settings = validate(Settings, data, lines)
+    problems = []
     folder = settings.templates_folder(path)
     if folder is not None and not folder.is_dir():
         message = f"no such folder: {settings.templates} (relative to {display})"
-        raise InputError([lines.problem(("templates",), message)])
+        problems.append(lines.problem(("templates",), message))
+    logo = settings.logo_path(path)
+    if logo is not None and not logo.is_file():
+        message = f"file not found: {settings.theme.logo} (relative to {display})"
+        problems.append(lines.problem(("theme", "logo"), message))
+    if problems:
+        raise InputError(problems)
     return settings
 
 

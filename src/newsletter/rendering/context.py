@@ -19,11 +19,6 @@ from newsletter.rendering.transforms import merge_tags
 
 # Invisible characters after the preheader keep the body's first words out of the inbox line.
 PREHEADER_PADDING = "\u034f\u00a0" * 120
-# Trusted constants, marked safe: inside <style> an escaped quote (&#39;) would stay escaped.
-FONTS = {
-    "sans": Markup("-apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"),
-    "serif": Markup("Georgia, 'Times New Roman', Times, serif"),
-}
 
 
 @dataclass(frozen=True)
@@ -58,6 +53,7 @@ class Page:
     # Merge tags by the stand-in address the HTML carries until the last step.
     placeholders: dict[str, str]
     thumbs: list[Thumb | None]  # one per story: its small photo, if it has one
+    logo: Thumb | None = None  # the masthead's logo, if the settings name one
 
     @property
     def web_url(self) -> str | None:
@@ -72,7 +68,13 @@ class Page:
             "issue": self.issue,
             "settings": self.settings,
             "colours": self.settings.colours,
-            "fonts": FONTS,
+            # Validated font stacks (settings.Theme: names, quotes, commas only), marked safe:
+            # inside <style> an escaped quote (&#39;) would stay escaped.
+            "fonts": {
+                "heading": Markup(self.settings.theme.heading_font),  # noqa: S704
+                "body": Markup(self.settings.theme.body_font),  # noqa: S704
+            },
+            "logo": self.logo,
             "lang": language,
             "dir": i18n.direction(language),
             "body_width": layout.BODY_WIDTH,
@@ -94,6 +96,7 @@ def lay_out(
     slots: list[layout.Slot],
     renditions: list[Rendition],
     story_photos: Sequence[Rendition | None] = (),
+    logo: Rendition | None = None,
 ) -> Page:
     """Place each rendition in its slot, addressed where the images will be; the texts a
     reader sees set in the language's quotation marks."""
@@ -123,6 +126,7 @@ def lay_out(
         rows,
         placeholders,
         thumbs + [None] * (len(issue.stories) - len(thumbs)),
+        None if logo is None else _thumb(logo, base, layout.LOGO_WIDTH),
     )
 
 
@@ -161,6 +165,6 @@ def _picture(photo: Photo, rendition: Rendition, slot: layout.Slot, base: str) -
     return Picture(photo, base + rendition.name, width, height, slot.column, slot.fluid)
 
 
-def _thumb(rendition: Rendition, base: str) -> Thumb:
-    width = min(layout.THUMB_WIDTH, rendition.width)  # never shown wider than its pixels
+def _thumb(rendition: Rendition, base: str, widest: int = layout.THUMB_WIDTH) -> Thumb:
+    width = min(widest, rendition.width)  # never shown wider than its pixels
     return Thumb(base + rendition.name, width, round(rendition.height * width / rendition.width))

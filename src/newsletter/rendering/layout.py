@@ -36,6 +36,7 @@ PHONE_COLUMN = 479 - 2 * GUTTER  # 431
 # A story of "Also in this issue" may have a small photo beside its summary (above it on a
 # phone): this wide, its column with the gap.
 THUMB_WIDTH = 160
+LOGO_WIDTH = 240  # the masthead's logo, at most
 THUMB_COLUMN = THUMB_WIDTH + GUTTER + GAP // 2
 
 
