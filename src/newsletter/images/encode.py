@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import math
+from pathlib import Path
 
 import mozjpeg_lossless_optimization
 import oxipng
@@ -67,25 +68,29 @@ def make_rendition(raw: bytes, width: int, background: tuple[int, int, int]) -> 
     return _encode_png(image) if graphic else _encode_jpeg(image)
 
 
-def upright_size(raw: bytes) -> tuple[int, int]:
-    """(width, height) of the image as it is shown, its EXIF orientation applied; only its
-    header is read. Raise ImageProblem as make_rendition would."""
-    image = _open(raw)
-    if _orientation(image) in (5, 6, 7, 8):
-        return image.height, image.width
-    return image.width, image.height
+def upright_size(path: Path) -> tuple[int, int]:
+    """(width, height) of the image file as it is shown, its EXIF orientation applied; only
+    its header is read. Raise ImageProblem as make_rendition would."""
+    with _open(path) as image:
+        if _orientation(image) in (5, 6, 7, 8):
+            return image.height, image.width
+        return image.width, image.height
 
 
-def _open(raw: bytes) -> Image.Image:
-    if not raw:
+def _open(source: bytes | Path) -> Image.Image:
+    """Open an image's bytes, or its file (reading only what Pillow needs), checked."""
+    empty = not source if isinstance(source, bytes) else source.stat().st_size == 0
+    if empty:
         raise ImageProblem("image file is empty (0 bytes)")
     try:
-        image = Image.open(io.BytesIO(raw), formats=ACCEPTED_FORMATS)
+        opened = io.BytesIO(source) if isinstance(source, bytes) else source
+        image = Image.open(opened, formats=ACCEPTED_FORMATS)
     except UnidentifiedImageError:
         raise ImageProblem("not an image, or not JPEG, PNG, GIF, WebP or TIFF") from None
     except (OSError, SyntaxError, ValueError):
         raise ImageProblem("image file is damaged or truncated") from None
     if image.width * image.height > MAX_PIXELS:
+        image.close()  # a file Pillow opened for a path
         raise ImageProblem(
             f"image is too large ({image.width}x{image.height} pixels; "
             f"at most {MAX_PIXELS // 1_000_000} megapixels)"

@@ -80,7 +80,7 @@ def _source_size(source: Path, cache_dir: Path | None) -> Size | ImageProblem:
         if size is None:
             from newsletter.images.encode import upright_size  # Pillow: only on a cache miss
 
-            size = upright_size(source.read_bytes())
+            size = upright_size(source)  # its header only
             if entry and time.time() - max(stat.st_mtime, stat.st_ctime) > RACY_SECONDS:
                 store(entry, json.dumps(size).encode())
     except ImageProblem as problem:

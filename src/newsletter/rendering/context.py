@@ -54,6 +54,7 @@ class Page:
     placeholders: dict[str, str]
     thumbs: list[Thumb | None]  # one per story: its small photo, if it has one
     logo: Thumb | None = None  # the masthead's logo, if the settings name one
+    quotes: str = typography.ENGLISH  # the language's quotation marks (typography.quotes_for)
 
     @property
     def web_url(self) -> str | None:
@@ -127,14 +128,14 @@ def lay_out(
         placeholders,
         thumbs + [None] * (len(issue.stories) - len(thumbs)),
         None if logo is None else _thumb(logo, base, layout.LOGO_WIDTH),
+        quotes,
     )
 
 
 def render_mjml(page: Page, env: jinja2.Environment) -> str:
     """Render the MJML template."""
     # markdown.to_html escapes raw HTML and drops unsafe links: its output is safe markup.
-    quotes = typography.quotes_for(page.issue.language)
-    body_html = Markup(markdown.to_html(page.issue.lead.body, quotes))  # noqa: S704
+    body_html = Markup(markdown.to_html(page.issue.lead.body, page.quotes))  # noqa: S704
     return templates.render_template(
         env, templates.HTML_TEMPLATE, {**page.context(), "body_html": body_html}
     )
@@ -148,9 +149,7 @@ def render_text(page: Page, env: jinja2.Environment) -> str:
         {
             **page.context(),
             "unsubscribe_href": page.settings.links.unsubscribe,
-            "body_text": markdown.to_text(
-                page.issue.lead.body, quotes=typography.quotes_for(page.issue.language)
-            ),
+            "body_text": markdown.to_text(page.issue.lead.body, quotes=page.quotes),
         },
     )
 

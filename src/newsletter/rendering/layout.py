@@ -73,7 +73,7 @@ def gallery_slots(sizes: list[Size]) -> list[Slot]:
     waiting: int | None = None  # a photo waiting for a partner
 
     def alone(index: int) -> None:
-        slots.append(_alone(index, sizes[index], row=len({slot.row for slot in slots})))
+        slots.append(_alone(index, sizes[index], row=slots[-1].row + 1 if slots else 0))
 
     for index, size in enumerate(sizes):
         if index == 0 or not _pairable(size):
@@ -84,7 +84,7 @@ def gallery_slots(sizes: list[Size]) -> list[Slot]:
         elif waiting is None:
             waiting = index
         else:
-            pair = _pair(waiting, index, sizes, row=len({slot.row for slot in slots}))
+            pair = _pair(waiting, index, sizes, row=slots[-1].row + 1)  # the lead came first
             if pair is None:  # too few pixels for the shared height: the first goes alone,
                 alone(waiting)  # the second waits for another partner
                 waiting = index

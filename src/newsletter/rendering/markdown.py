@@ -9,8 +9,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from newsletter.reading.body_links import link_allowed
+from newsletter.rendering.typography import ENGLISH
 
-ENGLISH_QUOTES = "\u201c\u201d\u2018\u2019"  # “”‘’, as typography.quotes_for gives them
+ENGLISH_QUOTES = ENGLISH  # the marks when a caller names none
 
 
 @functools.lru_cache(maxsize=8)

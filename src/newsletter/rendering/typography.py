@@ -20,6 +20,7 @@ from newsletter.reading.model import Issue, Link, Photo, Story
 from newsletter.reading.settings import Settings
 
 ROOT = "und"  # CLDR's fallback locale
+ENGLISH = "\u201c\u201d\u2018\u2019"  # “”‘’: open, close, inner open, inner close
 _OPENS_AFTER = " \t\n([{\u00ab\u201e\u201c\u2018\u2014\u2013/-"  # a quote after these opens
 
 
