@@ -20,6 +20,8 @@ from newsletter.pipeline import Build, build_issue
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "issues" / "2012-07-31-khorog.yaml"
+# The sample in each of its editions: English, Russian, Persian (right to left).
+EDITIONS = ("2012-07-31-khorog", "2012-07-31-khorog-ru", "2012-07-31-khorog-fa")
 CONFIG = ROOT / "newsletter.toml"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = "/usr/bin/chromium"

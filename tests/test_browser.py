@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page
 
 from newsletter.pipeline import build_issue, write_build
 
-from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT, SAMPLE
+from .conftest import ARTIFACTS, CACHE, CONFIG, EDITIONS, ROOT, SAMPLE
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 
@@ -98,7 +98,7 @@ BODY_STARTS = {375: 1300, 600: 1100}
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [375, 600])
-@pytest.mark.parametrize("edition", ["2012-07-31-khorog", "2012-07-31-khorog-ru"])
+@pytest.mark.parametrize("edition", EDITIONS)
 def test_the_story_comes_before_the_gallery(
     browser: Browser, tmp_path: Path, edition: str, width: int
 ) -> None:
@@ -119,8 +119,9 @@ def test_the_story_comes_before_the_gallery(
         assert second_photo > order[4], "the gallery's other photos come after the button"
         button = page.locator(".button a")
         assert button.get_attribute("href") == build.source.issue.lead.url
-        label = "Read the full story" if edition.endswith("khorog") else "Читать материал полностью"
-        assert button.inner_text().strip() == label
+        labels = {"khorog": "Read the full story", "ru": "Читать материал полностью",
+                  "fa": "متن کامل گزارش را بخوانید"}  # fmt: skip
+        assert button.inner_text().strip() == labels[edition.rsplit("-", 1)[-1]]
     finally:
         page.close()
 

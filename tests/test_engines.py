@@ -22,7 +22,7 @@ from playwright.sync_api import Browser
 
 from newsletter.pipeline import Build, build_issue, write_build
 
-from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT
+from .conftest import ARTIFACTS, CACHE, CONFIG, EDITIONS, ROOT
 from .engines import chromium, gecko, pixels, thunderbird, webkit
 from .engines.checks import height, problems
 from .engines.harness import Render, Scheme, eml_with_photos
@@ -30,7 +30,6 @@ from .engines.serve import serving
 
 pytestmark = pytest.mark.engines
 
-EDITIONS = ("2012-07-31-khorog", "2012-07-31-khorog-ru")
 BROKEN = ("wide-table", "stretched-image")
 ENGINES = ("chromium", "gecko", "webkit", "thunderbird")
 WIDTHS = (375, 600)

@@ -22,7 +22,7 @@ from newsletter.errors import InputError
 from newsletter.pipeline import Build, build_issue, write_build
 from newsletter.rendering import i18n, markdown
 
-from .conftest import ARTIFACTS, CACHE, CONFIG, ROOT, SAMPLE, visible_text
+from .conftest import ARTIFACTS, CACHE, CONFIG, EDITIONS, ROOT, SAMPLE, visible_text
 
 RUSSIAN = ROOT / "issues" / "2012-07-31-khorog-ru.yaml"
 LOCALE = ROOT / "templates" / "locale"
@@ -102,7 +102,8 @@ def test_unknown_language_is_named_at_its_line(desk: Path) -> None:
     with pytest.raises(InputError) as caught:
         build_issue(issue, cache_dir=CACHE)
     assert str(caught.value) == (
-        "issues/xx.yaml:5: language: unknown language 'qq' (a code such as en, ru, tg, ky, uz, kk)"
+        "issues/xx.yaml:5: language: unknown language 'qq': not a language Unicode CLDR knows "
+        "(a code such as en, ru, tg, ky, kk, uz, uz-Cyrl, tk, fa, prs)"
     )
     issue.write_text(SAMPLE.read_text().replace("language: en", "language: Russian"))
     with pytest.raises(InputError) as caught:
@@ -184,7 +185,7 @@ def local_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             build_issue(issue, config=CONFIG, cache_dir=CACHE, local_images=True), out
         )
         / "index.html"
-        for issue in (SAMPLE, RUSSIAN)
+        for issue in (ROOT / "issues" / f"{stem}.yaml" for stem in EDITIONS)
     }
 
 
@@ -212,7 +213,7 @@ CONTRASTS = """() => {
 
 
 def scheme_cases() -> Iterator[tuple[str, str]]:
-    for stem in (SAMPLE.stem, RUSSIAN.stem):
+    for stem in EDITIONS:
         for scheme in ("light", "dark"):
             yield stem, scheme
 

@@ -92,7 +92,7 @@ def build_issue(
     source = read_issue(issue_path)
     language = source.issue.language
     _check_language(source)
-    settings = settings.for_language(language)
+    settings = settings.for_language(_edition_key(settings, language))
     photos = make_images(source, settings, cache_dir, progress)
     logo = make_logo(settings, config_path, cache_dir)
     if local_images:
@@ -227,8 +227,18 @@ def write_build(build: Build, out_dir: Path) -> Path:
 def _check_language(source: SourceIssue) -> None:
     language = source.issue.language
     if not i18n.known_language(language):
-        message = f"unknown language {language!r} (a code such as en, ru, tg, ky, uz, kk)"
+        message = (
+            f"unknown language {language!r}: not a language Unicode CLDR knows "
+            "(a code such as en, ru, tg, ky, kk, uz, uz-Cyrl, tk, fa, prs)"
+        )
         raise InputError([source.smap.problem(("language",), message)])
+
+
+def _edition_key(settings: Settings, language: str) -> str:
+    """The `[languages.X]` section an issue uses: its own code, else its CLDR name or that
+    name's language (a `prs` issue takes `[languages.fa-AF]`, then `[languages.fa]`)."""
+    names = [language] + [name.replace("_", "-") for name in i18n.fallbacks(language)]
+    return next((name for name in names if name in settings.languages), language)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

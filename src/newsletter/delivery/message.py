@@ -9,10 +9,14 @@ from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
 
+from newsletter.delivery.subject_header import header_registry
 from newsletter.images.rendition import Rendition
 from newsletter.reading.settings import Settings
 
 _MAX_LINE = 998  # bytes a line, RFC 5322
+# SMTP's policy, but with our own Subject header: the standard folding can drop a space from a
+# long non-ASCII subject (see subject_header.py). Every other header is written as before.
+_POLICY = email.policy.SMTP.clone(header_factory=header_registry())
 
 
 def build_message(
@@ -30,7 +34,7 @@ def build_message(
     With `inline_images`, the HTML part becomes multipart/related with those images attached;
     the HTML must then address them as `cid:` (see `embed_images`).
     """
-    msg = EmailMessage(policy=email.policy.SMTP)
+    msg = EmailMessage(policy=_POLICY)
     msg["Subject"] = subject
     msg["From"] = Address(settings.sender.name, addr_spec=settings.sender.address)
     if to:

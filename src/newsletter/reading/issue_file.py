@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.errors import InputError, Problem, display_path
-from newsletter.reading.body_links import bad_links
+from newsletter.reading.body_markdown import scope_problems
 from newsletter.reading.load import SourceMap, load_yaml
 from newsletter.reading.model import Issue
 from newsletter.reading.validate import validate
@@ -107,11 +107,6 @@ def _body_problems(data: Any, smap: SourceMap) -> list[Problem]:
     loc = ("lead", "body")
     first = (smap.line(loc) or 0) + (1 if loc in smap.block_scalars else 0)
     return [
-        Problem(
-            smap.file,
-            first + offset,
-            "lead.body",
-            f"link not allowed: {href!r} (only http://, https:// and mailto: links)",
-        )
-        for offset, href in bad_links(body)
+        Problem(smap.file, first + offset, "lead.body", message)
+        for offset, message in scope_problems(body)
     ]

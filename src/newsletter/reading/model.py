@@ -39,7 +39,11 @@ class Lead:
     title: Text
     url: Url
     standfirst: Text = field(metadata=doc("The one-sentence summary under the title."))
-    body: Text = field(metadata=doc("Markdown (CommonMark); raw HTML is shown as text."))
+    body: Text = field(
+        metadata=doc(
+            "Markdown: paragraphs, emphasis, links, lists, quotes, headings, tables, footnotes."
+        )
+    )
     gallery: list[Photo] = field(default_factory=list)
     see_also: list[Link] = field(default_factory=list)
     contact: Email | None = field(default=None, metadata=doc("Where readers write about it."))

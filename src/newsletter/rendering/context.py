@@ -14,7 +14,7 @@ from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue
 from newsletter.reading.model import Issue, Photo
 from newsletter.reading.settings import Settings, is_merge_tag
-from newsletter.rendering import i18n, layout, markdown, templates, typography
+from newsletter.rendering import i18n, layout, markdown, templates, text_layout, typography
 from newsletter.rendering.transforms import merge_tags
 
 # Invisible characters after the preheader keep the body's first words out of the inbox line.
@@ -76,8 +76,9 @@ class Page:
                 "body": Markup(self.settings.theme.body_font),  # noqa: S704
             },
             "logo": self.logo,
-            "lang": language,
+            "lang": i18n.html_lang(language),
             "dir": i18n.direction(language),
+            "start": "right" if i18n.direction(language) == "rtl" else "left",
             "body_width": layout.BODY_WIDTH,
             "gutter": layout.GUTTER,
             "pair_padding": layout.PAIR_PADDING,
@@ -101,7 +102,7 @@ def lay_out(
 ) -> Page:
     """Place each rendition in its slot, addressed where the images will be; the texts a
     reader sees set in the language's quotation marks."""
-    quotes = typography.quotes_for(source.issue.language)
+    quotes = typography.quotes_for(i18n.locale_id(source.issue.language))
     issue = typography.typeset_issue(source.issue, quotes)
     base = _format(settings.links.image_base_url, source.stem) or "images/"
     base = base if base.endswith("/") else base + "/"
@@ -142,8 +143,9 @@ def render_mjml(page: Page, env: jinja2.Environment) -> str:
 
 
 def render_text(page: Page, env: jinja2.Environment) -> str:
-    """Render the plain-text part (merge tags go in as they are: nothing escapes them)."""
-    return templates.render_template(
+    """Render the plain-text part (merge tags go in as they are: nothing escapes them); in a
+    right-to-left edition, lines a plain-text reader would show left to right are marked."""
+    text = templates.render_template(
         env,
         templates.TEXT_TEMPLATE,
         {
@@ -152,6 +154,9 @@ def render_text(page: Page, env: jinja2.Environment) -> str:
             "body_text": markdown.to_text(page.issue.lead.body, quotes=page.quotes),
         },
     )
+    if i18n.direction(page.issue.language) == "rtl":
+        return text_layout.mark_right_to_left(text)
+    return text
 
 
 def _format(template: str | None, stem: str) -> str | None:

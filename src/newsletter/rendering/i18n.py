@@ -21,6 +21,29 @@ _ENGLISH_MONTHS = (
 )
 
 
+def locale_id(language: str) -> str:
+    """The CLDR locale of an issue's language code: `uz-Cyrl` is `uz_Cyrl`, and an ISO 639-3
+    code CLDR knows under another name is that name (`prs`, Dari, is `fa_AF`)."""
+    if language == SOURCE_LANGUAGE:
+        return language
+    from babel.core import get_global
+
+    base, _, rest = language.replace("-", "_").partition("_")
+    alias = str(get_global("language_aliases").get(base, base))
+    return f"{alias}_{rest}" if rest else alias
+
+
+def html_lang(language: str) -> str:
+    """The issue's language as a BCP 47 tag for `lang=""`: `fa-AF` for `prs`."""
+    return locale_id(language).replace("_", "-")
+
+
+def fallbacks(language: str) -> list[str]:
+    """The locales to look for a catalog under, most specific first: `fa_AF`, then `fa`."""
+    parts = locale_id(language).split("_")
+    return ["_".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
 def catalog_path(locale_dir: Path, language: str) -> Path:
     """Where the catalog of `language` lives."""
     return locale_dir / language.replace("-", "_") / "LC_MESSAGES" / "messages.po"
@@ -36,7 +59,15 @@ def translations(locale_dirs: list[Path], language: str) -> gettext.NullTranslat
 
 
 def _find_catalog(locale_dirs: list[Path], language: str) -> Path | None:
-    paths = (catalog_path(folder, language) for folder in locale_dirs)
+    """The first catalog found, in the language's own locale before its parent's, the
+    desk's folder before the default theme's."""
+    if language == SOURCE_LANGUAGE:
+        return None
+    paths = (
+        catalog_path(folder, name)
+        for name in [language, *fallbacks(language)]
+        for folder in locale_dirs
+    )
     return next((path for path in paths if path.is_file()), None)
 
 
@@ -65,7 +96,7 @@ def known_language(language: str) -> bool:
     from babel import Locale, UnknownLocaleError
 
     try:
-        Locale.parse(language.replace("-", "_"))
+        Locale.parse(locale_id(language))
     except (UnknownLocaleError, ValueError):
         return False
     return True
@@ -77,7 +108,7 @@ def long_date(value: dt.date, language: str) -> str:
         return f"{value.day} {_ENGLISH_MONTHS[value.month - 1]} {value.year}"
     from babel.dates import format_date
 
-    return format_date(value, "long", locale=language.replace("-", "_"))
+    return format_date(value, "long", locale=locale_id(language))
 
 
 def direction(language: str) -> str:
@@ -86,5 +117,5 @@ def direction(language: str) -> str:
         return "ltr"
     from babel import Locale
 
-    order = Locale.parse(language.replace("-", "_")).character_order
+    order = Locale.parse(locale_id(language)).character_order
     return "rtl" if order == "right-to-left" else "ltr"

@@ -5,7 +5,9 @@ no-break space becomes the alt text `31\\u{a0}July`, and a combining accent, a s
 backslash or a tab fare the same. Such characters are common in the desk's text (Russian
 typography puts a no-break space before "г."), so before compiling, every one of them in an
 attribute value is written as a numeric character reference, which MRML passes through and
-every HTML parser reads back as the character. Text between tags is not affected.
+every HTML parser reads back as the character. Text between tags is not affected, but for
+the title: MRML copies `<mj-title>` into the `aria-label` of the e-mail's wrapper as well, so
+a zero-width non-joiner in a Persian subject would reach screen readers as `\\u{200c}`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import unicodedata
 
 _TAG = re.compile(r"<[^<>]*>")  # autoescaping leaves no bare < or > inside a value
+_TITLE = re.compile(r"(?<=<mj-title>)[^<]*(?=</mj-title>)")
 _VALUE = re.compile(r""""[^"]*"|'[^']*'""")  # the whitespace between attributes stays as it is
 _SUSPECT = re.compile(r"[^\x20-\x5b\x5d-\x7e]")  # all but printable ASCII less the backslash
 # Unicode categories MRML escapes: controls, format characters, unassigned and private-use
@@ -41,5 +44,6 @@ def _protect_tag(match: re.Match[str]) -> str:
 
 
 def protect_attributes(source: str) -> str:
-    """Write the characters MRML would mangle in attribute values as character references."""
-    return _TAG.sub(_protect_tag, source)
+    """Write the characters MRML would mangle in attribute values (and in the title, which
+    becomes one) as character references."""
+    return _TAG.sub(_protect_tag, _TITLE.sub(_protect_value, source, count=1))

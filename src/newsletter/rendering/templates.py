@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import sys
-import textwrap
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from newsletter.errors import InputError, Problem, display_path
-from newsletter.rendering import i18n
+from newsletter.rendering import i18n, text_layout
 
 HTML_TEMPLATE = "email.mjml.j2"
 LOCALE_DIR = "locale"  # under the templates folder: <language>/LC_MESSAGES/messages.po
@@ -56,19 +56,22 @@ def environment(
     )
     env.filters["long_date"] = lambda value: i18n.long_date(value, language)
     env.filters["wrap"] = wrap
+    env.filters["isolate"] = isolate
+    env.filters["labelled"] = text_layout.labelled
     return env
 
 
-def wrap(text: str, width: int = 76, indent: str = "", first: str | None = None) -> str:
-    """Fold text at `width` columns without ever breaking a word or an address."""
-    return textwrap.fill(
-        " ".join(str(text).split()),
-        width=width,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+def isolate(text: str) -> Markup:
+    """`text` (escaped) in a <bdi>: a name set into a sentence keeps its own direction and
+    leaves the sentence's alone (a Persian credit in an English caption, and the reverse)."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
+def wrap(
+    text: str, width: int = text_layout.WIDTH, indent: str = "", first: str | None = None
+) -> str:
+    """Fold text at `width` columns without ever breaking an address."""
+    return text_layout.fill(str(text), width, indent, first)
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
