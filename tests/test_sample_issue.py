@@ -205,6 +205,8 @@ def test_outlook_com_gets_every_dark_mode_rule(sample_build: Build) -> None:
     assert block is not None
     media: dict[str, str] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", block.group(1)):
+        if "border" in body:  # rules and table lines: Outlook.com leaves borders as they are
+            continue
         colour = re.search(r"#[0-9a-f]{6}", body)
         assert colour is not None
         for selector in selectors.split(","):
@@ -215,6 +217,6 @@ def test_outlook_com_gets_every_dark_mode_rule(sample_build: Build) -> None:
         assert colour is not None
         for selector in selectors.split(","):
             outlook[re.sub(r"^\[data-og\w+\] ", "", selector.strip())] = colour.group()
-    expected = {s: c for s, c in media.items() if s not in ("body", ".card-rule")}
+    expected = {s: c for s, c in media.items() if s != "body"}
     assert outlook == expected
     assert "&gt;" not in head  # a selector's > is written as it is
