@@ -87,6 +87,20 @@ def test_right_to_left_language_sets_dir_even_without_labels(desk: Path) -> None
     ]
 
 
+@pytest.mark.parametrize("code", ["prs", "fa-AF"])
+def test_dari_by_its_iso_639_3_code_is_persian_of_afghanistan(desk: Path, code: str) -> None:
+    shutil.copy(ROOT / "issues" / "2012-07-31-khorog-fa.yaml", desk / "issues" / "dari.yaml")
+    issue = desk / "issues" / "dari.yaml"
+    issue.write_text(issue.read_text().replace("language: fa", f"language: {code}"))
+    built = build_issue(issue, cache_dir=CACHE)
+    tree = lxml_html.fromstring(built.html)
+    assert (tree.get("lang"), tree.get("dir")) == ("fa-AF", "rtl")
+    assert built.findings == []  # the Persian catalog serves it
+    assert "متن کامل گزارش را بخوانید" in built.text  # "Read the full story", in Persian
+    assert "31 جولای 2012" in built.text  # the month as Afghanistan names it
+    assert "هفته‌نامه آسیای مرکزی" in built.text  # the name from [languages.fa]
+
+
 def test_english_dates_and_direction_match_babel_without_loading_it() -> None:
     # English skips Babel for speed; it must still say what Babel (CLDR) says.
     for month in range(1, 13):
