@@ -18,7 +18,7 @@ from newsletter.commands.check import check_build
 from newsletter.commands.rules import RULES, contrast_ratio
 from newsletter.pipeline import build_issue
 
-from .conftest import CACHE, CONFIG, SAMPLE, run_newsletter
+from .conftest import CACHE, CONFIG, ROOT, SAMPLE, run_newsletter
 
 ISSUE = "issues/x.yaml"
 Test = TypeVar("Test", bound=Callable[..., None])
@@ -372,3 +372,20 @@ def test_nl601_labels_without_a_catalog(desk: Path) -> None:
         f"{ISSUE}:{line_of(text, 'language: tg')}: language: warning NL601: no translation of the "
         "labels into 'tg': they stay in English (see the README: adding a language)"
     ]
+
+
+@triggers("NL602")
+def test_nl602_editions_of_one_week_that_disagree(desk: Path) -> None:
+    russian = (ROOT / "issues" / "2012-07-31-khorog-ru.yaml").read_text()
+    russian = russian.replace("number: 656", "number: 657")
+    russian = russian.replace("photos/09-mountain-river.png", "photos/08-gallery-hall.jpg")
+    (desk / "issues" / "x-ru.yaml").write_text(russian)
+    text = sample()
+    assert findings(desk, text) == [
+        f"{ISSUE}:{line_of(text, 'number: 656')}: number: warning NL602: the ru edition, "
+        "x-ru.yaml, has the same date but number 657",
+        f"{ISSUE}:{line_of(text, 'gallery:')}: lead.gallery: warning NL602: the ru edition, "
+        "x-ru.yaml, has other photos: missing here: none; only here: photos/09-mountain-river.png",
+    ]
+    (desk / "issues" / "x-ru.yaml").write_text(russian.replace("number: 657", "number: 656"))
+    assert len(findings(desk, text)) == 1  # the photos still differ

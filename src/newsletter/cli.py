@@ -33,7 +33,9 @@ def parser() -> argparse.ArgumentParser:
         "build",
         _build,
         "build issue files into e-mails",
-        "Build each ISSUE into OUT/<issue-stem>/: HTML, text, .eml, images, report.",
+        "Build each ISSUE into OUT/<issue-stem>/: HTML, text, .eml, images, report; then "
+        "list what the rules of `check` find. Exit 1 on an error (the output is written all "
+        "the same, to look at), with --strict on a warning too.",
     )
     _issue_arguments(build, many=True)
     build.add_argument(
@@ -41,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("build"),
         help="folder to write <issue-stem>/ into (default: build)",
+    )
+    build.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too, not only on errors"
     )
 
     check = _command(
@@ -89,12 +94,23 @@ def parser() -> argparse.ArgumentParser:
         commands,
         "new",
         _new,
-        "start the next issue file from the latest one",
-        "Write issues/<date>.yaml: the latest issue's number + 1, the date (default: the "
-        "latest issue's weekday, next week), and an empty lead and stories to fill in. "
-        "Never overwrites a file.",
+        "start next week's issue, one file an edition",
+        "Write issues/<date>-<slug>.yaml for the desk's first language and "
+        "issues/<date>-<slug>-<language>.yaml for each other edition of the latest week: the "
+        "latest number + 1, the date (default: a week after the latest issue, or if that is "
+        "past, its weekday next week), and an empty lead and stories to fill in. Never "
+        "overwrites a file.",
     )
     new.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the new issue")
+    new.add_argument(
+        "--language",
+        nargs="+",
+        metavar="L",
+        help="the editions to start (default: the languages of the latest week)",
+    )
+    new.add_argument(
+        "--slug", help="the file names' topic, e.g. khujand-water (default: issue-<number>)"
+    )
     new.add_argument(
         "--issues",
         type=Path,
@@ -188,8 +204,14 @@ def run() -> None:
 def _build(args: argparse.Namespace) -> int:
     from newsletter.commands.build import build
 
-    build(args.issues, out=args.out, config=args.config, cache_dir=default_cache_dir())
-    return 0
+    passed = build(
+        args.issues,
+        out=args.out,
+        config=args.config,
+        cache_dir=default_cache_dir(),
+        strict=args.strict,
+    )
+    return 0 if passed else EXIT_FINDINGS
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -225,7 +247,7 @@ def _send(args: argparse.Namespace) -> int:
 def _new(args: argparse.Namespace) -> int:
     from newsletter.commands.new import new
 
-    new(args.issues, args.date)
+    new(args.issues, args.date, languages=args.language or (), slug=args.slug)
     return 0
 
 

@@ -44,7 +44,8 @@ class Build:
         return self.source.stem
 
     def report(self) -> dict[str, Any]:
-        """What `report.json` says: sizes, images, warnings."""
+        """What `report.json` says: sizes, images, and the findings (`newsletter build` puts
+        those of every rule of `check` there; a build alone knows only its own)."""
         return {
             "issue": display_path(self.source.path),
             "html_bytes": len(self.html.encode()),
@@ -60,7 +61,9 @@ class Build:
                 for r in self.renditions
             ],
             "image_bytes": sum(len(r.data) for r in self.renditions),
-            "warnings": [finding.message for finding in self.findings],
+            "errors": [str(f) for f in self.findings if f.severity == "error"],
+            "warnings": [str(f) for f in self.findings if f.severity == "warning"],
+            "findings": [finding.as_json() for finding in self.findings],
         }
 
     def files(self) -> dict[str, bytes]:
