@@ -11,7 +11,7 @@ import socket
 import ssl
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -68,30 +68,48 @@ def check_login(server: Any, session: Any, envelope: Any, mechanism: str, data: 
     return AuthResult(success=ok, handled=False)
 
 
+Server = tuple[Inbox, int, Path]  # what it received, its port, the CA file that trusts it
+
+
 @pytest.fixture
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Inbox, int, Path]]:
+def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start SMTP servers on 127.0.0.1, stopped after the test. `tls=True`: it requires
+    STARTTLS (a certificate from a CA of its own) and a login; other keywords go to aiosmtpd's
+    SMTP (`enable_SMTPUTF8`, `auth_required`...)."""
+    controllers: list[Controller] = []
+
+    def start(*, tls: bool = False, **options: Any) -> Server:
+        inbox = Inbox()
+        port = free_port()
+        ca_file = tmp_path / f"ca-{port}.pem"
+        if tls:
+            authority = trustme.CA()
+            authority.cert_pem.write_to_path(str(ca_file))
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+            options = {
+                "tls_context": context,
+                "require_starttls": True,
+                "auth_required": True,
+                "authenticator": check_login,
+                **options,
+            }
+        controller = Controller(
+            inbox, hostname="127.0.0.1", port=port, auth_require_tls=True, **options
+        )
+        controller.start()
+        controllers.append(controller)
+        return inbox, port, ca_file
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, start_server: Callable[..., Server]) -> Server:
     """An SMTP server; with the marker `tls`, it requires STARTTLS and a login."""
-    inbox = Inbox()
-    port = free_port()
-    ca_file = tmp_path / "ca.pem"
-    options: dict[str, Any] = {}
-    if request.node.get_closest_marker("tls"):
-        authority = trustme.CA()
-        authority.cert_pem.write_to_path(str(ca_file))
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        options = {
-            "tls_context": context,
-            "require_starttls": True,
-            "auth_required": True,
-            "authenticator": check_login,
-        }
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, auth_require_tls=True, **options
-    )
-    controller.start()
-    yield inbox, port, ca_file
-    controller.stop()
+    return start_server(tls=request.node.get_closest_marker("tls") is not None)
 
 
 def configure(desk: Path, **smtp: object) -> None:
@@ -108,7 +126,13 @@ def send(desk: Path, *args: str, password: str | None = None) -> subprocess.Comp
     return run_newsletter("send", ISSUE, *args, cwd=desk, env=env)
 
 
-def test_test_message_arrives_whole(desk: Path, server: tuple[Inbox, int, Path]) -> None:
+def settings_line(desk: Path, text: str) -> int:
+    """The line of newsletter.toml that reads `text` (the last one, as configure appends)."""
+    lines = (desk / "newsletter.toml").read_text(encoding="utf-8").splitlines()
+    return max(number for number, line in enumerate(lines, 1) if line == text)
+
+
+def test_test_message_arrives_whole(desk: Path, server: Server) -> None:
     inbox, port, _ = server
     configure(desk, host="127.0.0.1", port=port, security="none")
     result = send(desk, "--to", "editor@example.org", "--to", "desk@example.org")
@@ -131,7 +155,7 @@ def test_test_message_arrives_whole(desk: Path, server: tuple[Inbox, int, Path])
     assert "<h1" in html and 'src="https://example.org/newsletter/2012-07-31-khorog/images/' in html
 
 
-def test_embedded_images_match_every_cid(desk: Path, server: tuple[Inbox, int, Path]) -> None:
+def test_embedded_images_match_every_cid(desk: Path, server: Server) -> None:
     inbox, port, _ = server
     configure(desk, host="127.0.0.1", port=port, security="none")
     result = send(desk, "--to", "editor@example.org", "--embed-images")
@@ -156,10 +180,23 @@ def test_embedded_images_match_every_cid(desk: Path, server: tuple[Inbox, int, P
         assert part.get_content().startswith(b"\xff\xd8")
 
 
+def test_embedded_images_are_inline_not_attachments(desk: Path, server: Server) -> None:
+    inbox, port, _ = server
+    configure(desk, host="127.0.0.1", port=port, security="none")
+    result = send(desk, "--to", "editor@example.org", "--embed-images")
+    assert result.returncode == 0, result.stderr
+    message = inbox.only()
+    images = [part for part in message.walk() if part.get_content_maintype() == "image"]
+    assert len(images) == 9
+    for part in images:
+        name = part["Content-ID"].strip("<>").removesuffix("@newsletter")
+        assert part["Content-Disposition"] == f'inline; filename="{name}"'
+        assert part.get_content_disposition() == "inline"
+    assert list(message.iter_attachments()) == []
+
+
 @pytest.mark.tls
-def test_starttls_with_a_self_signed_certificate_and_a_login(
-    desk: Path, server: tuple[Inbox, int, Path]
-) -> None:
+def test_starttls_with_a_self_signed_certificate_and_a_login(desk: Path, server: Server) -> None:
     inbox, port, ca_file = server
     configure(
         desk, host="127.0.0.1", port=port, security="starttls", user="desk", ca_file=str(ca_file)
@@ -170,58 +207,87 @@ def test_starttls_with_a_self_signed_certificate_and_a_login(
     assert PASSWORD not in result.stdout + result.stderr
 
 
-@pytest.mark.tls
-def test_untrusted_certificate_is_one_line(desk: Path, server: tuple[Inbox, int, Path]) -> None:
-    _, port, _ = server
-    configure(desk, host="127.0.0.1", port=port, security="starttls", user="desk")
-    result = send(desk, "--to", "editor@example.org", password=PASSWORD)
-    assert result.returncode == 3
-    assert result.stderr.startswith(
-        f"error: 127.0.0.1:{port}: the server's certificate is not trusted ("
-    )
-    assert result.stderr.endswith("); set smtp.ca_file to trust it\n")
-    assert len(result.stderr.splitlines()) == 1
-
-
-@pytest.mark.tls
-def test_wrong_password_is_one_line_and_never_printed(
-    desk: Path, server: tuple[Inbox, int, Path]
+def test_non_ascii_addresses_go_through_a_server_with_smtputf8(
+    desk: Path, start_server: Callable[..., Server]
 ) -> None:
-    _, port, ca_file = server
-    configure(desk, host="127.0.0.1", port=port, user="desk", ca_file=str(ca_file))
-    result = send(desk, "--to", "editor@example.org", password="wrong-" + PASSWORD)
-    assert result.returncode == 3
-    assert result.stderr.startswith(f"error: 127.0.0.1:{port} refused the login of desk: 535 ")
-    assert len(result.stderr.splitlines()) == 1
-    assert PASSWORD not in result.stdout + result.stderr
-
-
-@pytest.mark.tls
-def test_missing_password_is_named(desk: Path, server: tuple[Inbox, int, Path]) -> None:
-    _, port, ca_file = server
-    configure(desk, host="127.0.0.1", port=port, user="desk", ca_file=str(ca_file))
-    result = send(desk, "--to", "editor@example.org")
-    assert (result.returncode, result.stderr) == (
-        3,
-        "error: desk needs a password: set NEWSLETTER_SMTP_PASSWORD in the environment\n",
-    )
-
-
-def test_refused_recipients_get_a_line_each(desk: Path, server: tuple[Inbox, int, Path]) -> None:
-    inbox, port, _ = server
+    inbox, port, _ = start_server(enable_SMTPUTF8=True)
     configure(desk, host="127.0.0.1", port=port, security="none")
-    result = send(desk, "--to", "nobody@example.org", "--to", "nobody@example.net")
-    assert result.returncode == 3
-    assert result.stderr == (
-        "error: the server refused nobody@example.net: 550 5.1.1 No such mailbox\n"
-        "error: the server refused nobody@example.org: 550 5.1.1 No such mailbox\n"
+    result = send(desk, "--to", "редакция@пример.рф", "--to", "алишер@example.org")
+    assert result.returncode == 0, result.stderr
+    assert inbox.messages[0][0] == ["редакция@пример.рф", "алишер@example.org"]
+    assert inbox.only()["To"] == "редакция@пример.рф, алишер@example.org"
+
+
+# One test per way a send can fail: the exact line, and the exit code (2: the user's input or
+# settings, found before anything is built or sent; 3: the server or the network).
+
+
+def test_no_server_configured_is_bad_settings(desk: Path) -> None:
+    result = send(desk, "--to", "editor@example.org")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        "newsletter.toml: smtp.host: no SMTP server configured: set host under [smtp] in "
+        "this file (and port, security, user as needed), or pass --smtp-host\n",
     )
-    partly = send(desk, "--to", "editor@example.org", "--to", "nobody@example.org")
-    assert partly.returncode == 3
-    assert partly.stderr == (
-        "error: the server refused nobody@example.org: 550 5.1.1 No such mailbox\n"
+
+
+def test_an_smtp_table_without_a_host_is_no_server(desk: Path) -> None:
+    configure(desk, security="none", user="desk")
+    result = send(desk, "--to", "editor@example.org", password=PASSWORD)
+    line = settings_line(desk, "[smtp]")
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"newsletter.toml:{line}: smtp.host: no SMTP server configured: set host under [smtp] "
+        "in this file (and port, security, user as needed), or pass --smtp-host\n",
     )
-    assert inbox.messages[-1][0] == ["editor@example.org"]
+
+
+def test_smtp_host_on_the_command_line_needs_no_settings(desk: Path, server: Server) -> None:
+    inbox, port, _ = server
+    result = send(
+        desk,
+        "--to",
+        "editor@example.org",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        str(port),
+        "--smtp-security",
+        "none",
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(inbox.messages) == 1
+
+
+def test_missing_password_is_bad_settings_found_before_connecting(desk: Path) -> None:
+    port = free_port()  # nothing listens: a connection would fail with exit 3
+    configure(desk, host="127.0.0.1", port=port, user="desk")
+    result = send(desk, "--to", "editor@example.org", password="")
+    line = settings_line(desk, 'user = "desk"')
+    assert (result.returncode, result.stderr) == (
+        2,
+        f"newsletter.toml:{line}: smtp.user: desk needs a password: "
+        "set NEWSLETTER_SMTP_PASSWORD in the environment\n",
+    )
+
+
+def test_missing_password_for_smtp_user_on_the_command_line(desk: Path) -> None:
+    configure(desk, host="127.0.0.1", port=free_port())
+    result = send(desk, "--to", "editor@example.org", "--smtp-user", "desk")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "--smtp-user: desk needs a password: set NEWSLETTER_SMTP_PASSWORD in the environment\n",
+    )
+
+
+def test_bad_recipient_address_is_bad_input(desk: Path) -> None:
+    result = send(desk, "--to", "editor at example.org", "--to", "редакция@пример")
+    assert (result.returncode, result.stderr) == (
+        2,
+        "--to: not an e-mail address: 'editor at example.org'\n"
+        "--to: not an e-mail address: 'редакция@пример'\n",
+    )
 
 
 def test_connection_refused(desk: Path) -> None:
@@ -255,7 +321,109 @@ def test_server_that_never_answers_times_out(desk: Path) -> None:
     )
 
 
-def test_command_line_overrides_the_settings(desk: Path, server: tuple[Inbox, int, Path]) -> None:
+@pytest.mark.tls
+def test_untrusted_certificate_is_a_tls_failure(desk: Path, server: Server) -> None:
+    _, port, _ = server
+    configure(desk, host="127.0.0.1", port=port, security="starttls", user="desk")
+    result = send(desk, "--to", "editor@example.org", password=PASSWORD)
+    assert (result.returncode, result.stderr) == (
+        3,
+        f"error: 127.0.0.1:{port}: the server's certificate is not trusted (unable to get "
+        "local issuer certificate); set smtp.ca_file to trust it\n",
+    )
+
+
+def test_tls_to_a_server_that_speaks_plain_smtp_is_a_tls_failure(
+    desk: Path, server: Server
+) -> None:
+    _, port, _ = server
+    configure(desk, host="127.0.0.1", port=port, security="ssl")
+    result = send(desk, "--to", "editor@example.org")
+    assert (result.returncode, result.stderr) == (
+        3,
+        f"error: 127.0.0.1:{port}: TLS failed ([SSL: WRONG_VERSION_NUMBER] wrong version "
+        "number): check smtp.security and smtp.port\n",
+    )
+
+
+def test_starttls_not_offered(desk: Path, server: Server) -> None:
+    inbox, port, _ = server  # no TLS certificate: the server does not offer STARTTLS
+    configure(desk, host="127.0.0.1", port=port, security="starttls")
+    result = send(desk, "--to", "editor@example.org")
+    assert (result.returncode, result.stderr) == (
+        3,
+        f'error: 127.0.0.1:{port} does not offer STARTTLS, which security "starttls" '
+        "requires: check smtp.security and smtp.port\n",
+    )
+    assert inbox.messages == []
+
+
+@pytest.mark.tls
+def test_wrong_password_is_one_line_and_never_printed(desk: Path, server: Server) -> None:
+    _, port, ca_file = server
+    configure(desk, host="127.0.0.1", port=port, user="desk", ca_file=str(ca_file))
+    result = send(desk, "--to", "editor@example.org", password="wrong-" + PASSWORD)
+    assert (result.returncode, result.stderr) == (
+        3,
+        f"error: 127.0.0.1:{port} refused the login of desk: "
+        "535 5.7.8 Authentication credentials invalid\n",
+    )
+    assert PASSWORD not in result.stdout + result.stderr
+
+
+def test_no_login_offered(desk: Path, start_server: Callable[..., Server]) -> None:
+    _, port, _ = start_server(auth_required=True, authenticator=check_login)
+    configure(desk, host="127.0.0.1", port=port, security="none", user="desk")
+    result = send(desk, "--to", "editor@example.org", password=PASSWORD)
+    assert (result.returncode, result.stderr) == (
+        3,
+        f"error: 127.0.0.1:{port} offers no login (AUTH) for desk: check smtp.security "
+        "(most servers offer one only over TLS)\n",
+    )
+
+
+def test_refused_recipients_get_a_line_each(desk: Path, server: Server) -> None:
+    inbox, port, _ = server
+    configure(desk, host="127.0.0.1", port=port, security="none")
+    result = send(desk, "--to", "nobody@example.org", "--to", "nobody@example.net")
+    assert (result.returncode, result.stderr) == (
+        3,
+        "error: the server refused nobody@example.net: 550 5.1.1 No such mailbox\n"
+        "error: the server refused nobody@example.org: 550 5.1.1 No such mailbox\n",
+    )
+    partly = send(desk, "--to", "editor@example.org", "--to", "nobody@example.org")
+    assert (partly.returncode, partly.stderr) == (
+        3,
+        "error: the server refused nobody@example.org: 550 5.1.1 No such mailbox\n",
+    )
+    assert inbox.messages[-1][0] == ["editor@example.org"]
+
+
+def test_non_ascii_address_without_smtputf8(
+    desk: Path, start_server: Callable[..., Server]
+) -> None:
+    inbox, port, _ = start_server(enable_SMTPUTF8=False)
+    configure(desk, host="127.0.0.1", port=port, security="none")
+    result = send(
+        desk,
+        "--to",
+        "editor@example.org",
+        "--to",
+        "редакция@пример.рф",
+        "--to",
+        "алишер@example.org",
+    )
+    assert (result.returncode, result.stderr) == (
+        3,
+        f"error: редакция@пример.рф is not ASCII, so it needs SMTPUTF8, which 127.0.0.1:{port} "
+        "does not offer\n"
+        f"error: алишер@example.org is not ASCII, so it needs SMTPUTF8, which 127.0.0.1:{port} "
+        "does not offer\n",
+    )
+    assert inbox.messages == []  # not even to the ASCII address
+
+
+def test_command_line_overrides_the_settings(desk: Path, server: Server) -> None:
     inbox, port, _ = server
     configure(desk, host="smtp.invalid", port=1, security="ssl")
     result = send(
@@ -271,11 +439,3 @@ def test_command_line_overrides_the_settings(desk: Path, server: tuple[Inbox, in
     )
     assert result.returncode == 0, result.stderr
     assert len(inbox.messages) == 1
-
-
-def test_bad_recipient_address_is_bad_input(desk: Path) -> None:
-    result = send(desk, "--to", "editor at example.org")
-    assert (result.returncode, result.stderr) == (
-        2,
-        "--to: not an e-mail address: 'editor at example.org'\n",
-    )

@@ -57,6 +57,7 @@ def build_message(
                 maintype="image",
                 subtype=subtype,
                 cid=f"<{content_id(rendition)}>",
+                disposition="inline",  # shown in the HTML, not listed as an attachment
                 filename=rendition.name,
             )
     return msg

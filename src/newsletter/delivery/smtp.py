@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email.utils
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -34,20 +36,21 @@ class SmtpOptions:
 def deliver(
     message: EmailMessage, recipients: Sequence[str], options: SmtpOptions, password: str | None
 ) -> None:
-    """Send `message` to `recipients`; raise SendFailure with one line per problem."""
+    """Send `message` to `recipients`; raise SendFailure with one line per problem.
+
+    With `options.user`, `password` is required (the command checks it before building).
+    """
     import smtplib  # here, not at the top: a build never sends, and ssl is slow to import
     import socket
     import ssl
 
+    if options.user and password is None:
+        raise ValueError(f"a login as {options.user} needs a password")
     try:
         with _connect(options) as smtp:
-            if options.user:
-                if password is None:
-                    raise SendFailure(
-                        f"{options.user} needs a password: set "
-                        "NEWSLETTER_SMTP_PASSWORD in the environment"
-                    )
+            if options.user and password is not None:
                 smtp.login(options.user, password)
+            _check_smtputf8(smtp, message, recipients, options)
             refused = smtp.send_message(message, to_addrs=list(recipients))
     except SendFailure:
         raise
@@ -58,14 +61,19 @@ def deliver(
             f"{options} refused the login of {options.user}: "
             f"{exc.smtp_code} {_text(exc.smtp_error)}"
         ) from None
-    except smtplib.SMTPNotSupportedError:
+    except smtplib.SMTPNotSupportedError:  # only login() can raise it: STARTTLS is checked
         raise SendFailure(
-            f"{options} does not offer STARTTLS (or login): check smtp.security"
+            f"{options} offers no login (AUTH) for {options.user}: check smtp.security "
+            "(most servers offer one only over TLS)"
         ) from None
     except ssl.SSLCertVerificationError as exc:
         raise SendFailure(
             f"{options}: the server's certificate is not trusted "
             f"({exc.verify_message}); set smtp.ca_file to trust it"
+        ) from None
+    except ssl.SSLError as exc:
+        raise SendFailure(
+            f"{options}: TLS failed ({_ssl_reason(exc)}): check smtp.security and smtp.port"
         ) from None
     except smtplib.SMTPServerDisconnected as exc:
         if "timed out" in str(exc):
@@ -81,7 +89,7 @@ def deliver(
         raise SendFailure(
             f"{options} refused the message: {exc.smtp_code} {_text(exc.smtp_error)}"
         ) from None
-    except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
+    except (smtplib.SMTPException, OSError) as exc:
         raise SendFailure(f"sending through {options} failed: {exc}") from None
     if refused:
         raise SendFailure(_refused(refused))
@@ -99,11 +107,41 @@ def _connect(options: SmtpOptions) -> smtplib.SMTP:
     smtp = smtplib.SMTP(options.host, options.port, timeout=options.timeout)
     if options.security == "starttls":
         try:
+            smtp.ehlo_or_helo_if_needed()
+            if not smtp.has_extn("starttls"):
+                raise SendFailure(
+                    f'{options} does not offer STARTTLS, which security "starttls" requires: '
+                    "check smtp.security and smtp.port"
+                )
             smtp.starttls(context=context)
         except BaseException:
             smtp.close()
             raise
     return smtp
+
+
+def _check_smtputf8(
+    smtp: smtplib.SMTP, message: EmailMessage, recipients: Sequence[str], options: SmtpOptions
+) -> None:
+    """Refuse, before sending anything, addresses that only a server with SMTPUTF8 takes."""
+    sender = email.utils.parseaddr(str(message.get("Sender") or message.get("From", "")))[1]
+    unusual = [address for address in (sender, *recipients) if not address.isascii()]
+    if not unusual:
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("smtputf8"):
+        raise SendFailure(
+            "\n".join(
+                f"{address} is not ASCII, so it needs SMTPUTF8, which {options} does not offer"
+                for address in unusual
+            )
+        )
+
+
+def _ssl_reason(exc: Exception) -> str:
+    """OpenSSL's words, without the place in Python's C source: `[SSL: X] x`."""
+    text = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
+    return re.sub(r"\s*\(_ssl\.c:\d+\)$", "", text)
 
 
 def _refused(refused: dict[str, tuple[int, bytes]]) -> str:
