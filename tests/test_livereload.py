@@ -3,6 +3,8 @@ and watch the right files (a real watcher thread, real saves)."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import shutil
 import threading
 import time
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.commands.livereload import LiveBuild, Snapshot, describe
+from newsletter.errors import Finding
 from newsletter.rendering.theme import default_theme
 
 from .conftest import CACHE, SAMPLE
@@ -39,12 +42,42 @@ def test_a_good_build_then_a_bad_save_keeps_the_last_good_build(live: LiveBuild)
     assert second.epoch == 2
     assert second.build is first.build  # still served
     assert len(second.errors) == 1 and second.errors[0].startswith(f"issues/{SAMPLE.name}:")
-    assert describe(second) == second.errors[0]
+    assert re.fullmatch(r"\d\d:\d\d:\d\d rebuild failed: 1 error \(\d+\.\d\d s\)", describe(second))
     retitle(live, "Khorog Rebuilds")
     third = live.rebuild()
     assert third.errors == () and third.build is not None
     assert "Khorog Rebuilds" in third.build.html
-    assert describe(third) == f"rebuilt issues/{SAMPLE.name}"
+    assert re.fullmatch(
+        rf"\d\d:\d\d:\d\d rebuilt {re.escape(SAMPLE.name)}: \d\d\.\d KB HTML, \d+ KB images, "
+        r"0 errors, 0 warnings \(\d+\.\d\d s\)",
+        describe(third),
+    )
+
+
+def test_the_rebuild_line_counts_findings_and_sizes(live: LiveBuild) -> None:
+    build = live.rebuild().build
+    assert build is not None
+
+    def line(findings: list[Finding], html: int, images: int) -> str:
+        changed = dataclasses.replace(
+            build,
+            html="x" * html,
+            renditions=[dataclasses.replace(build.renditions[0], data=b"x" * images)],
+            findings=findings,
+        )
+        return describe(Snapshot(2, changed, seconds=0.123, at=time.time()))
+
+    warning = Finding("issues/x.yaml", None, None, "close to clipping", "NL101", "warning")
+    error = dataclasses.replace(warning, severity="error")
+    assert line([], 49_123, 452_000).endswith(
+        f"rebuilt {SAMPLE.name}: 49.1 KB HTML, 452 KB images, 0 errors, 0 warnings (0.12 s)"
+    )
+    assert line([warning], 999, 0).endswith(
+        ": 1.0 KB HTML, 0 KB images, 0 errors, 1 warning (0.12 s)"
+    )
+    assert line([error, error, warning, warning], 120_000, 2_345_678).endswith(
+        ": 120 KB HTML, 2.3 MB images, 2 errors, 2 warnings (0.12 s)"
+    )
 
 
 def test_a_bug_during_a_build_is_shown_not_raised(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import io
 import os
 import re
 import shutil
@@ -10,9 +11,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 from PIL import Image, ImageStat
@@ -23,12 +27,66 @@ from .conftest import ARTIFACTS, SAMPLE
 TITLE = "Tajikistan: Khorog Hard Hit by Gunbattles"
 
 
+class Output:
+    """The lines a stream of the preview's process prints, read as they come by a thread."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self.ended = False
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        with stream:
+            for line in stream:
+                with self._changed:
+                    self.lines.append(line.rstrip("\n"))
+                    self._changed.notify_all()
+        with self._changed:
+            self.ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, pattern: str, after: int = 0, timeout: float = 30) -> re.Match[str]:
+        """The first line from index `after` on that matches `pattern`, waiting for it."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for line in self.lines[after:]:
+                    if found := regex.search(line):
+                        return found
+                left = deadline - time.monotonic()
+                if self.ended or left <= 0:
+                    pytest.fail(f"no line matching {pattern!r} in:\n{self.text}")
+                self._changed.wait(left)
+
+    @property
+    def text(self) -> str:
+        with self._changed:
+            return "\n".join(self.lines)
+
+    def join(self) -> None:
+        self._reader.join(timeout=10)
+
+
 @dataclass
 class Preview:
     url: str
     port: int
     issue: Path
     process: subprocess.Popen[str]
+    stdout: Output
+    stderr: Output
+
+    def stop(self) -> int:
+        """Ctrl-C, then wait for the process and the last of what it printed."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=10)
+        self.stdout.join()
+        self.stderr.join()
+        return code
 
 
 @pytest.fixture
@@ -46,17 +104,16 @@ def start_preview(desk: Path, env: dict[str, str]) -> Iterator[Preview]:
         text=True,
         env=env,
     )
-    assert process.stdout is not None
-    for line in process.stdout:
-        found = re.search(r"at (http://127\.0\.0\.1:(\d+)/)", line)
-        if found:
-            break
-    else:
-        pytest.fail(f"preview did not start: {process.stderr.read() if process.stderr else ''}")
-    yield Preview(found.group(1), int(found.group(2)), issue, process)
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-    process.communicate(timeout=10)  # waits, and closes the pipes
+    assert process.stdout is not None and process.stderr is not None
+    stdout, stderr = Output(process.stdout), Output(process.stderr)
+    try:
+        found = stdout.wait_for(r"at (http://127\.0\.0\.1:(\d+)/)", timeout=60)
+    except BaseException:
+        process.kill()
+        raise
+    preview = Preview(found.group(1), int(found.group(2)), issue, process, stdout, stderr)
+    yield preview
+    preview.stop()
 
 
 def switch(page: Page, control: str, view: str) -> None:
@@ -101,8 +158,9 @@ def test_broken_yaml_shows_the_error_over_the_last_good_render(
     good = preview.issue.read_text()
     preview.issue.write_text(good.replace("  standfirst: Images", "  standfirst: [Images", 1))
     expect(page.locator("#errors")).to_be_visible(timeout=10_000)
+    # Where the mistake is, as `build` says it (the wording is the reader's business).
     expect(page.locator("#errors")).to_contain_text(
-        f"issues/{SAMPLE.name}:13: invalid YAML: expected ',' or ']'"
+        re.compile(rf"^issues/{re.escape(SAMPLE.name)}:1[23]: \S")
     )
     expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE)  # still the last good
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -230,10 +288,8 @@ def test_listens_on_loopback_only_and_stops_cleanly_on_ctrl_c(preview: Preview) 
     assert listening == [f"0100007F:{preview.port:04X}"]  # 127.0.0.1 only
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.2", preview.port), timeout=2).close()
-    preview.process.send_signal(signal.SIGINT)
-    _, stderr = preview.process.communicate(timeout=10)
-    assert preview.process.returncode == 0
-    assert "stopped" in stderr and "Traceback" not in stderr
+    assert preview.stop() == 0
+    assert "stopped" in preview.stderr.text and "Traceback" not in preview.stderr.text
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -292,3 +348,98 @@ def test_the_gecko_view_says_plainly_when_firefox_is_missing(
         )
     finally:
         next(started, None)
+
+
+def retitle(issue: Path, title: str) -> None:
+    issue.write_text(issue.read_text().replace(f'title: "{TITLE}"', f'title: "{title}"', 1))
+
+
+@pytest.mark.browser
+def test_a_tab_closed_mid_poll_is_no_error(browser: Browser, preview: Preview) -> None:
+    page = browser.new_page()
+    answered: list[str] = []
+    page.on("response", lambda response: answered.append(response.url))
+    with page.expect_request(lambda r: "/wait?since=1" in r.url) as waiting:
+        page.goto(preview.url)  # the page's first wait returns at once; the second is held
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE, timeout=10_000)
+    assert waiting.value.url not in answered  # still pending when the tab goes
+    page.close()
+    time.sleep(0.3)  # the server has seen the connection go
+    lines = len(preview.stdout.lines)
+    retitle(preview.issue, "Khorog Rebuilds")
+    preview.stdout.wait_for(r"rebuilt ", after=lines)
+    # The held request is answered right after the rebuild, into the closed connection.
+    time.sleep(1.0)
+    assert preview.stop() == 0
+    output = preview.stdout.text + "\n" + preview.stderr.text
+    for word in ("Traceback", "BrokenPipe", "ConnectionReset", "ConnectionAborted"):
+        assert word not in output, output
+
+
+@pytest.mark.browser
+def test_the_page_has_an_icon_and_loads_without_a_404(browser: Browser, preview: Preview) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+    connection.request("GET", "/favicon.ico")
+    response = connection.getresponse()
+    icon = response.read()
+    connection.close()
+    assert response.status == 200
+    assert response.getheader("Content-Type", "").startswith("image/")
+    with Image.open(io.BytesIO(icon)) as image:
+        assert image.format == "ICO"
+
+    page = browser.new_page()
+    answers: list[tuple[int, str]] = []
+    page.on("response", lambda response: answers.append((response.status, response.url)))
+    page.goto(preview.url)
+    expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE, timeout=10_000)
+    expect(page.frame_locator("#frame").locator("img").last).to_be_visible()
+    # A headless Chromium fetches no icon by itself: fetch the one the page names, as a
+    # browser with a tab strip does (and /favicon.ico is what one asks for when none is named).
+    icon_url = page.evaluate("document.querySelector('link[rel=icon]').href")
+    assert icon_url == f"{preview.url}favicon.ico"
+    status, kind = page.evaluate(
+        "async (url) => { const r = await fetch(url);"
+        " return [r.status, r.headers.get('content-type')]; }",
+        icon_url,
+    )
+    assert status == 200 and kind.startswith("image/")
+    page.close()
+    assert [url for status, url in answers if status >= 400] == []
+    assert len(answers) > 10  # the page, its icon, the state, the e-mail and its images
+    # ... and not one line in the terminal for all those requests.
+    assert not any("GET " in line for line in preview.stdout.lines + preview.stderr.lines)
+
+
+# `12:03:41 rebuilt 2012-07-31-khorog.yaml: 49.1 KB HTML, 452 KB images, 0 errors, 1 warning
+# (0.12 s)`, as the README shows it.
+REBUILT = re.compile(
+    r"^\d\d:\d\d:\d\d rebuilt (?P<name>\S+): (?P<html>\d+(\.\d)? KB) HTML, "
+    r"(?P<images>\d+(\.\d)? [KM]B) images, (?P<errors>\d+) errors?, (?P<warnings>\d+) warnings? "
+    r"\(\d+\.\d\d s\)$"
+)
+
+
+def test_one_terminal_line_per_rebuild(preview: Preview) -> None:
+    first = preview.stdout.lines[0]
+    found = REBUILT.match(first)
+    assert found, first
+    assert found["name"] == SAMPLE.name
+    assert (found["errors"], found["warnings"]) == ("0", "0")
+    assert found["html"].endswith(" KB") and 40 < float(found["html"][:-3]) < 60  # about 49 KB
+    assert found["images"] != "0 KB"
+
+    time.sleep(0.5)  # the watcher is ready (a save within milliseconds of starting is missed)
+    lines = len(preview.stdout.lines)
+    retitle(preview.issue, "Khorog Rebuilds")
+    assert REBUILT.match(preview.stdout.wait_for(REBUILT.pattern, after=lines).string)
+
+    # A failed rebuild: its line, then its problems as `build` prints them, no traceback.
+    lines, problems = len(preview.stdout.lines), len(preview.stderr.lines)
+    broken = preview.issue.read_text().replace("  standfirst: Images", "  standfirst: [Images", 1)
+    preview.issue.write_text(broken)
+    preview.stdout.wait_for(r"^\d\d:\d\d:\d\d rebuild failed: 1 error \(\d+\.\d\d s\)$", lines)
+    preview.stderr.wait_for(rf"^issues/{re.escape(SAMPLE.name)}:1[23]: \S", problems)
+    assert preview.stop() == 0
+    assert len(preview.stdout.lines) == lines + 1  # one line per rebuild, nothing else
+    assert "Traceback" not in preview.stderr.text

@@ -2,12 +2,16 @@
 
 The e-mail is served exactly as built (no script injected into it): the preview page holds it
 in an iframe and switches the views (desktop, phone, dark, without styles, images off, plain
-text) from outside. Only the in-memory build and the page's own file are served; any other
-path, `..` and encoded forms included, is a 404.
+text) from outside. Only the in-memory build, the page's own file and its icon are served; any
+other path, `..` and encoded forms included, is a 404. The terminal gets one line per rebuild
+(and a failed rebuild's error lines), never one per request; a browser that goes away mid-answer
+(a closed tab, a reload during the long poll) is normal and ends its connection quietly.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import mimetypes
 import sys
@@ -33,7 +37,7 @@ def serve(
     issue: Path, *, port: int, open_browser: bool, config: Path | None, cache_dir: Path | None
 ) -> None:
     """Build, serve and watch until Ctrl-C; raise EnvironmentFailure if the port is taken."""
-    live = LiveBuild(issue, config, cache_dir, on_change=lambda s: print(describe(s), flush=True))
+    live = LiveBuild(issue, config, cache_dir, on_change=print_rebuild)
     stop = threading.Event()
     watcher = threading.Thread(target=live.watch, args=(stop,), name="watcher", daemon=True)
     server: PreviewServer | None = None
@@ -60,6 +64,14 @@ def serve(
             watcher.join(timeout=2)
 
 
+def print_rebuild(snapshot: Snapshot) -> None:
+    """One line per rebuild on stdout; a failed one's problems on stderr, as `build` prints
+    them (`file:line: field: message`)."""
+    print(describe(snapshot), flush=True)
+    for line in snapshot.errors:
+        print(line, file=sys.stderr, flush=True)
+
+
 class PreviewServer(ThreadingHTTPServer):
     """An HTTP server that knows the live build it shows."""
 
@@ -79,9 +91,16 @@ class PreviewServer(ThreadingHTTPServer):
             self._files = (snapshot.epoch, files)
         return files
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away is no error; anything else is reported as usual."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class PreviewHandler(BaseHTTPRequestHandler):
-    """Routes: / (the page), /state.json, /wait (long poll), /email/... (the build)."""
+    """Routes: / (the page), /favicon.ico, /state.json, /wait (long poll), /engines/gecko.png,
+    /email/... (the build)."""
 
     server: PreviewServer
     protocol_version = "HTTP/1.1"
@@ -92,6 +111,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path == "/":
             page = resources.files("newsletter.commands").joinpath("preview.html").read_bytes()
             self._send(HTTPStatus.OK, "text/html; charset=utf-8", page)
+        elif path == "/favicon.ico":
+            self._send(HTTPStatus.OK, "image/x-icon", favicon())
         elif path == "/state.json":
             self._send(HTTPStatus.OK, "application/json", json.dumps(state(snapshot)).encode())
         elif path == "/wait":
@@ -144,14 +165,40 @@ class PreviewHandler(BaseHTTPRequestHandler):
             "Cache-Control", "max-age=31536000, immutable" if immutable else "no-store"
         )
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.end_headers()
+            self.wfile.write(body)
+        except ConnectionError:  # the browser went away (a closed tab, a reload): normal
+            self.close_connection = True
+
+    def handle_one_request(self) -> None:
+        """One request of the connection; a browser that drops it (while we read the next
+        request, say) ends it quietly rather than with a traceback."""
+        try:
+            super().handle_one_request()
+        except ConnectionError:
+            self.close_connection = True
 
     def _not_found(self) -> None:
         self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal is for rebuilds and errors."""
+
+
+@functools.cache
+def favicon() -> bytes:
+    """The page's icon, drawn once: a white envelope on the page's blue, 16 and 32 px."""
+    from PIL import Image, ImageDraw
+
+    icon = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.rounded_rectangle((0, 0, 31, 31), radius=6, fill="#0b57a4")
+    draw.rectangle((5, 9, 26, 23), outline="white", width=2)
+    draw.line([(6, 10), (16, 18), (25, 10)], fill="white", width=2)
+    out = io.BytesIO()
+    icon.save(out, format="ICO", sizes=[(16, 16), (32, 32)])
+    return out.getvalue()
 
 
 def email_files(snapshot: Snapshot) -> dict[str, tuple[str, bytes]]:
