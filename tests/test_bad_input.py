@@ -33,8 +33,8 @@ CASES = {
     "malformed YAML": (
         GOOD.replace("  standfirst: Images of damage.", "  standfirst: [Images of damage."),
         [
-            "issues/bad.yaml:7: invalid YAML: expected ',' or ']', but got ':' "
-            "(while parsing a flow sequence, line 6)"
+            "issues/bad.yaml:6: lead.standfirst: this bracket ([) is never closed; if it is "
+            'part of the text, put the text in quotes: standfirst: "[Images of damage."'
         ],
     ),
     "missing required field": (
@@ -63,7 +63,10 @@ CASES = {
     ),
     "missing photo": (
         GOOD.replace("photos/02-townhouses.png", "photos/khorog-03.jpg"),
-        ["issues/bad.yaml:8: lead.gallery[0].photo: file not found: photos/khorog-03.jpg"],
+        [
+            "issues/bad.yaml:8: lead.gallery[0].photo: not found: issues/photos/khorog-03.jpg "
+            "(photo paths are relative to the issue file's folder, issues/)"
+        ],
     ),
     "file that is not an image": (
         GOOD.replace("photos/02-townhouses.png", "photos/notes.jpg"),
@@ -88,7 +91,8 @@ CASES = {
         [
             "issues/bad.yaml:1: number: required field is missing",
             "issues/bad.yaml:1: numbr: unknown field (did you mean 'number'?)",
-            "issues/bad.yaml:8: lead.gallery[0].photo: file not found: x.jpg",
+            "issues/bad.yaml:8: lead.gallery[0].photo: not found: issues/x.jpg "
+            "(photo paths are relative to the issue file's folder, issues/)",
         ],
     ),
 }
@@ -128,12 +132,19 @@ def test_bad_input_exits_2_with_one_line_per_problem(
     ("content", "expected"),
     [
         (b"", "issues/bad.yaml: file is empty"),
-        (b"number: 1\n  - x: [\n", "issues/bad.yaml:2: invalid YAML: "),
+        (
+            b"number: 1\n  - x: [\n",
+            "issues/bad.yaml:2: line 2 is indented differently from the lines above it",
+        ),
         (
             b"title: caf\xe9\n",
             "issues/bad.yaml:1: not UTF-8 text (byte 0xe9); save the file as UTF-8",
         ),
-        (b"- just\n- a list\n", "issues/bad.yaml:1: expected a mapping of fields, got a list"),
+        (
+            b"- just\n- a list\n",
+            'issues/bad.yaml:1: expected fields, one "name: value" a line (number: ..., '
+            'date: ..., lead: ...), but the file is a list (its lines start with "- ")',
+        ),
         (
             b"a: &x [1]\nb: *x\n",
             "issues/bad.yaml:2: invalid YAML: anchors and aliases (& and *) "
@@ -146,7 +157,7 @@ def test_bad_input_exits_2_with_one_line_per_problem(
         ),
         (
             b"number: 1\nnumber: 2\n",
-            "issues/bad.yaml:2: number: duplicate key (first given at line 1)",
+            "issues/bad.yaml:2: number: given twice (first at line 1); keep one",
         ),
     ],
     ids=["empty", "indentation", "not-utf8", "list", "alias", "object-tag", "duplicate-key"],

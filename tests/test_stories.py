@@ -72,7 +72,8 @@ def test_a_story_photo_that_is_not_there_is_located(desk: Path) -> None:
     with pytest.raises(InputError) as caught:
         build_issue(issue, cache_dir=CACHE)
     assert [str(p) for p in caught.value.problems] == [
-        f"issues/stories.yaml:{line}: stories[0].photo: file not found: photos/missing.jpg"
+        f"issues/stories.yaml:{line}: stories[0].photo: not found: issues/photos/missing.jpg "
+        "(photo paths are relative to the issue file's folder, issues/)"
     ]
 
 

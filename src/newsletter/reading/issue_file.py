@@ -10,7 +10,9 @@ from newsletter.errors import InputError, Problem, display_path
 from newsletter.reading.body_markdown import scope_problems
 from newsletter.reading.load import SourceMap, load_yaml
 from newsletter.reading.model import Issue
-from newsletter.reading.validate import validate
+from newsletter.reading.validate import shape, validate
+
+_SHAPE = shape(Issue)  # what an issue file holds, for explaining its YAML mistakes
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class SourceIssue:
 
 def read_issue(path: Path) -> SourceIssue:
     """Load and validate `path`; raise InputError listing every problem found."""
-    data, smap = load_yaml(path, display_path(path))
+    data, smap = load_yaml(path, display_path(path), _SHAPE)
     problems = _file_problems(data, path.parent, smap) + _body_problems(data, smap)
     try:
         issue = validate(Issue, data, smap)
@@ -93,10 +95,20 @@ def _file_problems(data: Any, folder: Path, smap: SourceMap) -> list[Problem]:
         if not target.is_relative_to(root):
             problems.append(smap.problem(loc, f"photo must lie in the issue's folder: {photo}"))
         elif not target.exists():
-            problems.append(smap.problem(loc, f"file not found: {photo}"))
+            problems.append(smap.problem(loc, _not_found(folder, photo)))
         elif not target.is_file():
             problems.append(smap.problem(loc, f"not a file: {photo}"))
     return problems
+
+
+def _not_found(folder: Path, photo: str) -> str:
+    """Where a missing photo was looked for, as a path from the working directory."""
+    where = display_path(folder)
+    where = "./" if where == "." else where.rstrip("/") + "/"
+    return (
+        f"not found: {display_path(folder / photo)} "
+        f"(photo paths are relative to the issue file's folder, {where})"
+    )
 
 
 def _body_problems(data: Any, smap: SourceMap) -> list[Problem]:

@@ -2,6 +2,9 @@
 
 Only the safe subset an editor needs is accepted: no anchors or aliases (no "billion laughs"),
 no tags that construct objects, no duplicate keys.
+
+A file PyYAML cannot read is explained in an editor's words, at the line to fix
+(`yaml_mistakes.py`).
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from newsletter.errors import InputError, Problem
+from newsletter.reading.key_path import Loc, dotted
+from newsletter.reading.yaml_mistakes import Shape, explain, split_lines
 
-Loc = tuple[str | int, ...]
+__all__ = ["Loc", "Shape", "SourceMap", "dotted", "load_yaml"]
+
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -38,6 +44,8 @@ class SourceMap:
     file: str
     lines: dict[Loc, int] = field(default_factory=dict)
     block_scalars: set[Loc] = field(default_factory=set)
+    # Values left empty because what follows the colon starts with " #", a comment.
+    commented_out: set[Loc] = field(default_factory=set)
 
     def line(self, loc: Loc) -> int | None:
         """Return the line of `loc`, or of its nearest ancestor that exists in the file."""
@@ -51,12 +59,8 @@ class SourceMap:
         return Problem(self.file, self.line(loc), dotted(loc) or None, message)
 
 
-def dotted(loc: Loc) -> str:
-    """Spell a path of keys as an editor reads it: `lead.gallery[2].photo`."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+class _AliasRefused(yaml.MarkedYAMLError):
+    """An alias (`*name`) in the file, which is refused rather than expanded."""
 
 
 class _RefuseAliases(Composer):
@@ -65,7 +69,7 @@ class _RefuseAliases(Composer):
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):  # type: ignore[attr-defined]
             event = self.peek_event()  # type: ignore[attr-defined]
-            raise yaml.MarkedYAMLError(
+            raise _AliasRefused(
                 problem="anchors and aliases (& and *) are not allowed; write the value out",
                 problem_mark=event.start_mark,
             )
@@ -76,8 +80,9 @@ class _NoAliasLoader(_RefuseAliases, yaml.SafeLoader):
     """PyYAML's safe loader, refusing anchors and aliases."""
 
 
-def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
-    """Load `path`; raise InputError listing every problem, each at its line."""
+def load_yaml(path: Path, display: str, shape: Shape | None = None) -> tuple[Any, SourceMap]:
+    """Load `path`; raise InputError listing every problem, each at its line. `shape`, what
+    the file should hold, lets a YAML mistake be explained in terms of its fields."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -108,12 +113,7 @@ def load_yaml(path: Path, display: str) -> tuple[Any, SourceMap]:
     try:
         data, smap, problems = _compose(text, display)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        what = exc.problem or "invalid YAML"
-        if exc.context and exc.context_mark and exc.context_mark is not mark:
-            what += f" ({exc.context}, line {exc.context_mark.line + 1})"
-        raise InputError([Problem(display, line, None, f"invalid YAML: {what}")]) from None
+        raise InputError([_yaml_problem(text, exc, display, shape or Shape())]) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         message = f"invalid YAML: the character U+{exc.character:04X} is not allowed; remove it"
@@ -133,58 +133,109 @@ def _compose(text: str, display: str) -> tuple[Any, SourceMap, list[Problem]]:
     loader = _NoAliasLoader(text)
     try:
         root = loader.get_single_node()
-        data = _construct(loader, root, (), smap, problems) if root is not None else None
+        if root is not None:
+            data = _Builder(loader, smap, problems, split_lines(text)).build(root, ())
+        else:
+            data = None
     finally:
         loader.dispose()
     return data, smap, problems
 
 
-def _construct(
-    loader: SafeConstructor, node: Node, loc: Loc, smap: SourceMap, problems: list[Problem]
-) -> Any:
-    line = node.start_mark.line + 1
-    smap.lines.setdefault(loc, line)
-    if isinstance(node, ScalarNode):
-        if node.tag not in _PLAIN_TAGS:
+@dataclass
+class _Builder:
+    """Turns composed nodes into plain data, noting lines and problems in `smap`."""
+
+    loader: SafeConstructor
+    smap: SourceMap
+    problems: list[Problem]
+    text_lines: list[str]
+
+    def build(self, node: Node, loc: Loc) -> Any:
+        smap, problems = self.smap, self.problems
+        line = node.start_mark.line + 1
+        smap.lines.setdefault(loc, line)
+        if isinstance(node, ScalarNode):
+            if node.tag not in _PLAIN_TAGS:
+                problems.append(smap.problem(loc, f"YAML tag {node.tag!r} is not allowed"))
+                return None
+            if node.style in ("|", ">"):
+                smap.block_scalars.add(loc)
+            if node.tag == "tag:yaml.org,2002:null" and not node.value and self._comment(node):
+                smap.commented_out.add(loc)
+            return self.loader.construct_object(node, deep=True)
+        if isinstance(node, SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                problems.append(smap.problem(loc, f"YAML tag {node.tag!r} is not allowed"))
+                return None
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        if node.tag != "tag:yaml.org,2002:map":
             problems.append(smap.problem(loc, f"YAML tag {node.tag!r} is not allowed"))
             return None
-        if node.style in ("|", ">"):
-            smap.block_scalars.add(loc)
-        return loader.construct_object(node, deep=True)
-    if isinstance(node, SequenceNode):
-        if node.tag != "tag:yaml.org,2002:seq":
-            problems.append(smap.problem(loc, f"YAML tag {node.tag!r} is not allowed"))
-            return None
-        return [
-            _construct(loader, item, (*loc, i), smap, problems) for i, item in enumerate(node.value)
-        ]
-    assert isinstance(node, MappingNode)
-    if node.tag != "tag:yaml.org,2002:map":
-        problems.append(smap.problem(loc, f"YAML tag {node.tag!r} is not allowed"))
+        return self._mapping(node, loc)
+
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
+        smap = self.smap
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        in_item = bool(loc) and isinstance(loc[-1], int)
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            key = _key_text(key_node)
+            if key is None:
+                self.problems.append(Problem(smap.file, key_line, None, "keys must be plain words"))
+                continue
+            if key in first_line:
+                if in_item:  # most likely the first line of the next item, without its "- "
+                    message = (
+                        f"given twice in one list item (first at line {first_line[key]}); "
+                        f'if line {key_line} starts a new item, begin it with "- "'
+                    )
+                    self.problems.append(Problem(smap.file, key_line, dotted((*loc, key)), message))
+                    return out  # the rest of the item's lines belong to that next item
+                message = f"given twice (first at line {first_line[key]}); keep one"
+                self.problems.append(Problem(smap.file, key_line, dotted((*loc, key)), message))
+                continue
+            first_line[key] = key_line
+            smap.lines[(*loc, key)] = key_line
+            out[key] = self.build(value_node, (*loc, key))
+        return out
+
+    def _comment(self, node: ScalarNode) -> bool:
+        """Whether the empty value `node` is empty because a comment follows its colon."""
+        mark = node.start_mark
+        if mark.line >= len(self.text_lines):
+            return False
+        before, after = self.text_lines[mark.line][: mark.column], self.text_lines[mark.line]
+        return before.rstrip().endswith(":") and after[mark.column :].lstrip().startswith("#")
+
+
+def _key_text(node: Node) -> str | None:
+    """A key as text: plain words only. `no:` or `on:` (true or false to YAML) are words too."""
+    if not isinstance(node, ScalarNode):
         return None
-    out: dict[str, Any] = {}
-    first_line: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-            problems.append(Problem(smap.file, key_line, None, "keys must be plain words"))
-            continue
-        key = key_node.value
-        if key in first_line:
-            problems.append(
-                Problem(
-                    smap.file,
-                    key_line,
-                    _child(loc, key),
-                    f"duplicate key (first given at line {first_line[key]})",
-                )
-            )
-            continue
-        first_line[key] = key_line
-        smap.lines[(*loc, key)] = key_line
-        out[key] = _construct(loader, value_node, (*loc, key), smap, problems)
-    return out
+    if node.tag == "tag:yaml.org,2002:str":
+        return str(node.value)
+    if node.tag == "tag:yaml.org,2002:bool" and node.style is None:
+        return str(node.value)
+    return None
 
 
-def _child(loc: Loc, key: str) -> str:
-    return dotted((*loc, key))
+# What PyYAML counts as a line break (its marks count lines by these).
+
+
+def _yaml_problem(text: str, exc: yaml.MarkedYAMLError, display: str, shape: Shape) -> Problem:
+    """One located line for a mistake PyYAML stopped at, in an editor's words."""
+    try:
+        explained = None if isinstance(exc, _AliasRefused) else explain(text, exc, shape)
+    except Exception:  # a flaw in explaining must not hide the mistake behind a traceback
+        explained = None
+    if explained is not None:
+        line, loc, message = explained
+        return Problem(display, line + 1, dotted(loc) if loc else None, message)
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or "invalid YAML"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        what += f" ({exc.context}, line {exc.context_mark.line + 1})"
+    return Problem(display, mark.line + 1 if mark else None, None, f"invalid YAML: {what}")

@@ -19,7 +19,8 @@ from typing import Any, Literal, TypeVar
 
 from newsletter.errors import InputError, Problem
 from newsletter.reading.fields import Rule
-from newsletter.reading.load import Loc, SourceMap, dotted
+from newsletter.reading.load import Loc, Shape, SourceMap, dotted
+from newsletter.reading.yaml_mistakes import needs_dash
 
 T = TypeVar("T")
 
@@ -36,6 +37,81 @@ _OTHER_NAMES: dict[type, str] = {
     type(None): "nothing",
     dt.datetime: "a date and time",
 }
+
+
+# Words editors write for a field, and the fields they may mean, in order: an unknown field is
+# offered the first of them that its record has (`summary` is a story's field, but the lead's
+# is `standfirst`).
+_STANDFIRST = ("standfirst", "summary")
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("subtitle", "summary", "standfirst", "dek", "deck", "teaser", "subhead", "strapline"),
+        _STANDFIRST,
+    ),
+    **dict.fromkeys(("intro", "lede", "description"), (*_STANDFIRST, "caption")),
+    **dict.fromkeys(("image", "picture", "img", "pic", "file", "src", "path"), ("photo",)),
+    **dict.fromkeys(("photos", "images", "pictures", "slideshow"), ("gallery",)),
+    **dict.fromkeys(("link", "href", "address", "website", "permalink"), ("url",)),
+    **dict.fromkeys(("headline", "heading", "hed"), ("title",)),
+    **dict.fromkeys(("text", "content", "article"), ("body",)),
+    **dict.fromkeys(("kicker", "tag", "category", "section", "rubric"), ("label",)),
+    **dict.fromkeys(("photographer", "author", "byline", "source"), ("credit",)),
+    **dict.fromkeys(("alt_text", "alttext", "alternative"), ("alt",)),
+    **dict.fromkeys(("cutline", "legend"), ("caption",)),
+    **dict.fromkeys(("related", "links", "further_reading"), ("see_also",)),
+    **dict.fromkeys(("email", "e_mail", "mail", "feedback"), ("contact",)),
+    **dict.fromkeys(("lang", "locale"), ("language",)),
+    **dict.fromkeys(("no", "nr", "num", "issue", "issue_number", "edition"), ("number",)),
+    **dict.fromkeys(("preview", "preview_text"), ("preheader",)),
+    **dict.fromkeys(("published", "pubdate", "issue_date"), ("date",)),
+    **dict.fromkeys(("other_stories", "more_stories", "articles"), ("stories",)),
+}
+
+
+def did_you_mean(key: str, fields: list[str]) -> str | None:
+    """The field that an unknown `key` most likely stands for: a synonym, or a close spelling."""
+    word = key.strip().lower().replace("-", "_").replace(" ", "_")
+    for candidate in SYNONYMS.get(word, ()):
+        if candidate in fields and candidate != key:
+            return candidate
+    import difflib  # here: only a mistake needs it
+
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+    close = close or difflib.get_close_matches(word, fields, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def shape(cls: type) -> Shape:
+    """What a file holding the dataclass `cls` may contain, for explaining YAML mistakes: its
+    field names and the paths of its lists of records."""
+    names: set[str] = set()
+    lists: set[str] = set()
+
+    def visit(record: type, path: str) -> None:
+        for name, tp in field_types(record).items():
+            names.add(name)
+            inner = _bare(tp)
+            here = f"{path}.{name}" if path else name
+            if typing.get_origin(inner) is list:
+                item = _bare(typing.get_args(inner)[0])
+                if dataclasses.is_dataclass(item):
+                    lists.add(here)
+                    visit(typing.cast(type, item), here)
+            elif dataclasses.is_dataclass(inner):
+                visit(typing.cast(type, inner), here)
+
+    visit(cls, "")
+    return Shape(frozenset(names), frozenset(lists))
+
+
+def _bare(tp: Any) -> Any:
+    """`tp` without its `Annotated` rules and its `| None`."""
+    if typing.get_origin(tp) is typing.Annotated:
+        return _bare(typing.get_args(tp)[0])
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        (inner,) = [option for option in typing.get_args(tp) if option is not type(None)]
+        return _bare(inner)
+    return tp
 
 
 class _Invalid(Exception):
@@ -167,16 +243,17 @@ def _convert_dataclass(
     value: Any, cls: type, loc: Loc, smap: SourceMap, problems: list[Problem]
 ) -> Any:
     if not isinstance(value, dict):
+        if not loc:
+            problems.append(smap.problem(loc, _not_fields(cls, value)))
+            raise _Invalid
         raise _wrong_type(value, dict, loc, smap, problems)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     types_ = field_types(cls)
     failed = False
     for key in value:
         if key not in fields:
-            import difflib  # here: only a mistake needs it
-
-            close = difflib.get_close_matches(key, list(fields), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(fields)}"
+            meant = did_you_mean(str(key), list(fields))
+            hint = f"did you mean '{meant}'?" if meant else f"known: {', '.join(fields)}"
             problems.append(smap.problem((*loc, key), f"unknown field ({hint})"))
             failed = True
     for name, field in fields.items():
@@ -202,6 +279,8 @@ def _convert_dataclass(
 def _convert_date(value: Any, loc: Loc, smap: SourceMap, problems: list[Problem]) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
+    if value is None:
+        raise _wrong_type(value, dt.date, loc, smap, problems)
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
@@ -223,9 +302,61 @@ def _convert_float(value: Any, loc: Loc, smap: SourceMap, problems: list[Problem
 def _wrong_type(
     value: Any, wanted: type, loc: Loc, smap: SourceMap, problems: list[Problem]
 ) -> _Invalid:
+    if value is None:
+        problems.append(smap.problem(loc, _empty(wanted, loc, smap)))
+        return _Invalid()
+    if wanted is list and isinstance(value, dict) and value:  # items written without "- "
+        first = next(iter(value))
+        shown = value[first] if isinstance(value[first], str) else None
+        line = smap.line((*loc, first))
+        problems.append(Problem(smap.file, line, dotted(loc), needs_dash(str(first), shown)))
+        return _Invalid()
     got = SCALARS.get(type(value)) or _OTHER_NAMES.get(type(value)) or type(value).__name__
     message = f"expected {SCALARS.get(wanted) or _OTHER_NAMES[wanted]}, got {got}"
     if wanted is str and isinstance(value, int | float | bool | dt.date):
         message += " (put it in quotes)"
     problems.append(smap.problem(loc, message))
     return _Invalid()
+
+
+_TO_WRITE: dict[type, str] = {  # what an empty field needs, as a message asks for it
+    str: "the text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    dt.date: "a date like 2012-07-31",
+}
+
+
+def _empty(wanted: type, loc: Loc, smap: SourceMap) -> str:
+    """The message for a field whose value was left out."""
+    if wanted is list:
+        message = 'is empty; list its items below it, each starting with "- ", or remove it'
+    elif wanted is dict:
+        message = "is empty; write its fields below it, indented"
+    elif loc and isinstance(loc[-1], str):
+        message = f'is empty; write {_TO_WRITE.get(wanted, "its value")} after "{loc[-1]}:"'
+    else:
+        message = f"is empty; write {_TO_WRITE.get(wanted, 'its value')}"
+    if loc in smap.commented_out:
+        message += " (what follows # is a comment; to begin the text with #, put it in quotes)"
+    return message
+
+
+def _not_fields(cls: type, value: Any) -> str:
+    """The message for a file that holds a list or a text rather than fields."""
+    required = [
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    example = ", ".join(f"{name}: ..." for name in required[:3])
+    if value is None:
+        got = "has none"
+    elif isinstance(value, list):
+        got = 'is a list (its lines start with "- ")'
+    elif isinstance(value, str):
+        got = "is only text"
+    else:
+        got = f"is {SCALARS.get(type(value)) or type(value).__name__}"
+    return f'expected fields, one "name: value" a line ({example}), but the file {got}'
