@@ -406,7 +406,10 @@ def test_the_page_has_an_icon_and_loads_without_a_404(browser: Browser, preview:
     assert status == 200 and kind.startswith("image/")
     page.close()
     assert [url for status, url in answers if status >= 400] == []
-    assert len(answers) > 10  # the page, its icon, the state, the e-mail and its images
+    # The page, the e-mail and its images (how many of them load before the page closes
+    # varies with the machine's speed) all answered.
+    urls = [url for _, url in answers]
+    assert preview.url in urls and any("/email/images/" in url for url in urls)
     # ... and not one line in the terminal for all those requests.
     assert not any("GET " in line for line in preview.stdout.lines + preview.stderr.lines)
 
