@@ -14,7 +14,7 @@ Usage: python benchmarks/build.py [--runs N] [--against REV] [--instructions]
 
 The MJML CLI is installed with npm into a scratch folder outside the repository
 (`~/.cache/newsletter-benchmarks/mjml-VERSION`, or --mjml-dir) the first time. With --against,
-the same build as of git revision REV (its `src/` taken with `git archive`, run with this
+the same build as of git revision REV (its `src/` and `templates/` taken with `git archive`, run with this
 environment's dependencies) is measured too: how a change compares, side by side in one run.
 """
 
@@ -109,9 +109,10 @@ def commands(scratch: Path, mjml_dir: Path, against: str | None) -> dict[str, Co
 
 
 def checkout(revision: str, folder: Path) -> Path:
-    """The package's source as of `revision`, extracted into `folder`; returns its src/."""
+    """The package's source as of `revision`, extracted into `folder` with the templates beside
+    it (a source checkout finds its default theme there); returns its src/."""
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "src"],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "src", "templates"],
         check=True,
         capture_output=True,
     ).stdout

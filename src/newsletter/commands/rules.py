@@ -18,7 +18,7 @@ from lxml import html as lxml_html
 from newsletter.delivery.limits import STYLE_LIMIT_BYTES, UNSUBSCRIBE_WITHIN
 from newsletter.errors import Finding, Severity
 from newsletter.pipeline import Build
-from newsletter.reading.editions import read_editions, same_week
+from newsletter.reading.editions import read_editions, week_files
 from newsletter.reading.load import Loc, SourceMap, dotted
 
 PHOTO_WARN_BYTES = 200_000
@@ -369,22 +369,22 @@ def translated_labels(ctx: Context) -> Iterator[Finding]:
 
 @rule("NL602", "the editions of one week agree on number, date and photos")
 def editions_agree(ctx: Context) -> Iterator[Finding]:
-    this_path = ctx.build.source.path
-    editions = read_editions(this_path.parent)
-    this = next((e for e in editions if e.path.resolve() == this_path.resolve()), None)
-    if this is None:
-        return
-    for other in same_week(editions, this_path):
+    issue, path = ctx.build.source.issue, ctx.build.source.path
+    photos = frozenset(photo.photo for photo in issue.lead.gallery)
+    others = read_editions(path.parent, week_files(path), leave_out=path)
+    for other in others:
+        if other.number != issue.number and other.date != issue.date:
+            continue  # another week's
         name = f"the {other.language} edition, {other.path.name},"
-        if other.number != this.number:
+        if other.number != issue.number:
             message = f"{name} has the same date but number {other.number}"
             yield ctx.in_issue(("number",), "NL602", "warning", message)
-        elif other.date != this.date:
+        elif other.date != issue.date:
             message = f"{name} has the same number but date {other.date.isoformat()}"
             yield ctx.in_issue(("date",), "NL602", "warning", message)
-        if other.photos != this.photos:
-            missing = ", ".join(sorted(other.photos - this.photos)) or "none"
-            extra = ", ".join(sorted(this.photos - other.photos)) or "none"
+        if other.photos != photos:
+            missing = ", ".join(sorted(other.photos - photos)) or "none"
+            extra = ", ".join(sorted(photos - other.photos)) or "none"
             message = f"{name} has other photos: missing here: {missing}; only here: {extra}"
             yield ctx.in_issue(("lead", "gallery"), "NL602", "warning", message)
 

@@ -40,10 +40,16 @@ class Edition:
         return parts[3] if len(parts) == 4 else ""
 
 
-def read_editions(folder: Path) -> list[Edition]:
-    """Every issue file in `folder` with a number and a date, sorted by file name."""
+def read_editions(
+    folder: Path, pattern: str = "*.yaml", leave_out: Path | None = None
+) -> list[Edition]:
+    """Every issue file in `folder` (matching `pattern`, but `leave_out`) with a number and a
+    date, sorted by file name."""
     found = []
-    for path in sorted(folder.glob("*.yaml")):
+    skip = leave_out.resolve() if leave_out else None
+    for path in sorted(folder.glob(pattern)):
+        if skip is not None and path.resolve() == skip:
+            continue
         try:
             data, _ = load_yaml(path, display_path(path))
         except InputError:
@@ -77,14 +83,12 @@ def _edition(path: Path, data: Any) -> Edition | None:
     )
 
 
-def same_week(editions: list[Edition], path: Path) -> list[Edition]:
-    """The other editions of the week of the issue at `path`: the files with its number or
-    its date (a file with one but not the other is the mistake `check` points out)."""
-    this = next((e for e in editions if e.path.resolve() == path.resolve()), None)
-    if this is None:
-        return []
-    return [
-        e
-        for e in editions
-        if e.path.resolve() != path.resolve() and (e.number == this.number or e.date == this.date)
-    ]
+def week_files(path: Path) -> str:
+    """The files that may hold the other editions of the issue at `path`: those named with
+    its date (`2012-07-31-*.yaml`), as `newsletter new` names them; all, if its name has no
+    date. (Reading every file of a folder of years of issues would slow every build.)"""
+    prefix = path.name[:10]
+    dated = (
+        len(prefix) == 10 and prefix[4] == prefix[7] == "-" and prefix.replace("-", "").isdigit()
+    )
+    return f"{prefix}*.yaml" if dated else "*.yaml"
