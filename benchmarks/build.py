@@ -14,8 +14,9 @@ Usage: python benchmarks/build.py [--runs N] [--against REV] [--instructions]
 
 The MJML CLI is installed with npm into a scratch folder outside the repository
 (`~/.cache/newsletter-benchmarks/mjml-VERSION`, or --mjml-dir) the first time. With --against,
-the same build as of git revision REV (its `src/` and `templates/` taken with `git archive`, run with this
-environment's dependencies) is measured too: how a change compares, side by side in one run.
+the same build as of git revision REV (its `src/` and `templates/` taken with `git archive`,
+run with this environment's dependencies) is measured too: how a change compares, side by
+side in one run.
 """
 
 from __future__ import annotations
