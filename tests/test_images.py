@@ -168,7 +168,9 @@ def test_cmyk_jpeg_without_a_profile_uses_the_plain_conversion() -> None:
     cmyk.save(source, "JPEG", quality=95)
     out = decode(photos.make_rendition(source.getvalue(), 384, WHITE).data)
     assert out.mode == "RGB"
-    assert difference(out, cmyk.convert("RGB")) < 4
+    plain = cmyk.convert("RGB")
+    # As close to the plain conversion as the plain conversion survives our JPEG.
+    assert difference(out, plain) <= jpeg_error(plain) + 1
 
 
 def test_sixteen_bit_grey_is_scaled_not_clipped() -> None:

@@ -57,6 +57,8 @@ class Build:
                     "bytes": len(r.data),
                     "width": r.width,
                     "height": r.height,
+                    "jpeg_quality": r.quality,
+                    "ssimulacra2": None if r.score is None else round(r.score, 2),
                 }
                 for r in self.renditions
             ],
@@ -179,7 +181,7 @@ def make_images(
         if (path := source.story_photo_path(index)) is not None:
             jobs[("stories", index, "photo")] = (path, 2 * layout.THUMB_WIDTH)
     made = stage.render_all(list(jobs.values()), cache_dir, _rgb(settings.colours.background),
-                            progress)  # fmt: skip
+                            progress, settings.images.quality_floor)  # fmt: skip
     found.update(zip(jobs, made, strict=True))
     problems = [
         source.smap.problem(loc, f"{result}: {_photo_field(issue, loc)}")

@@ -9,8 +9,9 @@ Imported only when a photo is not in the cache, so a warm build never loads Pill
   converted to sRGB with LittleCMS; 16-bit, grayscale, palette and CMYK images become 8-bit
   RGB; a photo's transparency is flattened onto the e-mail's background (JPEG has none).
 - Orientation: read from EXIF before anything drops it, applied after resizing.
-- Encoding: photos go through jpegli (perceptual quantisation, 4:2:0) and then MozJPEG's
-  lossless optimisation (progressive scans, optimal Huffman tables); graphics (few colours:
+- Encoding: photos go through jpegli (perceptual quantisation, 4:2:0) at the lowest quality
+  that keeps them at the quality floor (quality_search.py), then MozJPEG's lossless
+  optimisation (progressive scans, optimal Huffman tables); graphics (few colours:
   logos, charts, screenshots) stay PNG, with their transparency, optimised by oxipng.
   Outputs carry no metadata at all: no EXIF, GPS, XMP, IPTC, ICC or comments.
 """
@@ -23,17 +24,17 @@ from pathlib import Path
 
 import mozjpeg_lossless_optimization
 import oxipng
-import pyjpegli
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from newsletter.errors import ImageProblem
-from newsletter.images.rendition import JPEG_QUALITY, Rendition
+from newsletter.images import quality_search
+from newsletter.images.rendition import QUALITY_FLOOR, Rendition
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF")  # MPO opens as JPEG
 MAX_PIXELS = 50_000_000  # 50 MP: more than any camera the desk uses; more is a bomb
 GRAPHIC_COLOURS = 1024  # at most this many colours: a logo, chart or screenshot, not a photo
 GRAPHIC_GREYS = 32  # the same for a greyscale image (a black-and-white photo has hundreds)
-DRAFT_GAP = 1.5  # decode a JPEG to at least this many times the target size, then resample
+DRAFT_GAP = 3  # decode a JPEG to at least 3x the target size: scored within 0.4 of a full decode
 _ORIENTATION = 0x0112
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 Image.init()  # register every format plugin, so `formats=` below can name them
@@ -43,10 +44,16 @@ Image.init()  # register every format plugin, so `formats=` below can name them
 Image.MAX_IMAGE_PIXELS = None
 
 
-def make_rendition(raw: bytes, width: int, background: tuple[int, int, int]) -> Rendition:
+def make_rendition(
+    raw: bytes,
+    width: int,
+    background: tuple[int, int, int],
+    quality_floor: float = QUALITY_FLOOR,
+) -> Rendition:
     """Turn the bytes of an image into one at most `width` pixels wide, or raise ImageProblem.
 
-    `background` is the colour transparency is flattened onto in a JPEG.
+    `background` is the colour transparency is flattened onto in a JPEG; a photo is encoded
+    at the lowest quality whose SSIMULACRA2 reaches `quality_floor` (quality_search.py).
     """
     image = _open(raw)
     orientation = _orientation(image)
@@ -65,7 +72,7 @@ def make_rendition(raw: bytes, width: int, background: tuple[int, int, int]) -> 
     if image.mode == "RGBA" and not graphic:
         image = _flatten(image, background)
     image = _upright(image, orientation)
-    return _encode_png(image) if graphic else _encode_jpeg(image)
+    return _encode_png(image) if graphic else _encode_jpeg(image, quality_floor)
 
 
 def upright_size(path: Path) -> tuple[int, int]:
@@ -196,12 +203,12 @@ def _upright(image: Image.Image, orientation: int) -> Image.Image:
     return image.transpose(method) if method is not None else image
 
 
-def _encode_jpeg(image: Image.Image) -> Rendition:
+def _encode_jpeg(image: Image.Image, quality_floor: float) -> Rendition:
     rgb = image.convert("RGB")
-    data = pyjpegli.encode(rgb.tobytes(), rgb.width, rgb.height, quality=JPEG_QUALITY)
+    found = quality_search.lowest_quality(rgb, quality_floor)
     # Lossless: progressive scans and optimal Huffman tables; copies no markers at all.
-    data = mozjpeg_lossless_optimization.optimize(data)
-    return Rendition.named(data, "jpg", rgb.width, rgb.height)
+    data = mozjpeg_lossless_optimization.optimize(found.data)
+    return Rendition.named(data, "jpg", rgb.width, rgb.height, found.quality, found.score)
 
 
 def _encode_png(image: Image.Image) -> Rendition:

@@ -5,8 +5,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-JPEG_QUALITY = 85  # jpegli quality (a perceptual distance), calibrated: see benchmarks/README.md
-ENCODER = f"jpegli-q{JPEG_QUALITY}-mozjpeg-lossless+oxipng-v2"  # part of every cache key
+from newsletter.reading.settings import QUALITY_FLOOR
+
+__all__ = ["ENCODER", "QUALITY_FLOOR", "QUALITY_RANGE", "Rendition", "Target"]
+
+QUALITY_RANGE = (50, 92)  # never below (blocky whatever the score), never above (no gain)
+ENCODER = "jpegli-searched-v1-mozjpeg-lossless+oxipng-v2"  # part of every cache key
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a rendition is made for: the colour transparency is flattened onto, and the
+    score its JPEG must reach."""
+
+    background: tuple[int, int, int] = (255, 255, 255)
+    quality_floor: float = QUALITY_FLOOR
 
 
 @dataclass(frozen=True)
@@ -17,8 +30,19 @@ class Rendition:
     data: bytes
     width: int  # pixels in the file
     height: int
+    quality: int | None = None  # the jpegli quality chosen (None: a PNG)
+    score: float | None = None  # its SSIMULACRA2 against the resized original
 
     @classmethod
-    def named(cls, data: bytes, extension: str, width: int, height: int) -> Rendition:
+    def named(
+        cls,
+        data: bytes,
+        extension: str,
+        width: int,
+        height: int,
+        quality: int | None = None,
+        score: float | None = None,
+    ) -> Rendition:
         """A rendition whose name is the hash of its bytes (a browser may cache it forever)."""
-        return cls(f"{hashlib.sha256(data).hexdigest()[:20]}.{extension}", data, width, height)
+        name = f"{hashlib.sha256(data).hexdigest()[:20]}.{extension}"
+        return cls(name, data, width, height, quality, score)

@@ -18,7 +18,7 @@ from typing import cast
 
 from newsletter.cache_folder import store
 from newsletter.errors import ImageProblem
-from newsletter.images.rendition import ENCODER, Rendition
+from newsletter.images.rendition import ENCODER, QUALITY_FLOOR, Rendition, Target
 
 Job = tuple[Path, int]  # (source file, largest width wanted in pixels)
 Size = tuple[int, int]  # (width, height) in pixels, upright
@@ -30,12 +30,14 @@ def render_all(
     cache_dir: Path | None,
     background: tuple[int, int, int] = (255, 255, 255),
     progress: Progress | None = None,
+    quality_floor: float = QUALITY_FLOOR,
 ) -> list[Rendition | ImageProblem]:
     """Render every job on all cores; a problem is returned in its job's place, not raised."""
+    target = Target(background, quality_floor)
 
     def one(job: Job) -> Rendition | ImageProblem:
         try:
-            return _make(job[0], job[1], cache_dir, background)  # not found by stat below
+            return _make(job[0], job[1], cache_dir, target)  # not found by stat below
         except ImageProblem as problem:
             return problem
         except OSError as exc:  # removed or unreadable since the issue file was checked
@@ -44,7 +46,7 @@ def render_all(
     # Photos whose file is unchanged since a build cached them need no threads (on a rebuild,
     # all of them): only the others go to the pool.
     results: list[Rendition | ImageProblem | None] = [
-        _cached_by_stat(source, width, cache_dir, background) for source, width in jobs
+        _cached_by_stat(source, width, cache_dir, target) for source, width in jobs
     ]
     missing = [index for index, result in enumerate(results) if result is None]
     done = len(jobs) - len(missing)
@@ -117,21 +119,21 @@ def render(
     width: int,
     cache_dir: Path | None,
     background: tuple[int, int, int] = (255, 255, 255),
+    quality_floor: float = QUALITY_FLOOR,
 ) -> Rendition:
     """Return `source` resized to at most `width` pixels, from the cache when possible."""
-    cached = _cached_by_stat(source, width, cache_dir, background)
-    return cached if cached is not None else _make(source, width, cache_dir, background)
+    target = Target(background, quality_floor)
+    cached = _cached_by_stat(source, width, cache_dir, target)
+    return cached if cached is not None else _make(source, width, cache_dir, target)
 
 
-def _make(
-    source: Path, width: int, cache_dir: Path | None, background: tuple[int, int, int]
-) -> Rendition:
+def _make(source: Path, width: int, cache_dir: Path | None, target: Target) -> Rendition:
     """The rendition of a file the stat cache does not know (cached by content, or made)."""
     if cache_dir is None:
-        return _render(source, width, None, background)
+        return _render(source, width, None, target)
     stat = source.stat()
-    rendition = _render(source, width, cache_dir, background)
-    key = _stat_key(source, stat, width, background)
+    rendition = _render(source, width, cache_dir, target)
+    key = _stat_key(source, stat, width, target)
     if time.time() - max(stat.st_mtime, stat.st_ctime) > RACY_SECONDS:
         _cache_put_meta(_stat_entry(cache_dir, key), rendition)
     _remember(key, rendition)
@@ -139,7 +141,7 @@ def _make(
 
 
 def _cached_by_stat(
-    source: Path, width: int, cache_dir: Path | None, background: tuple[int, int, int]
+    source: Path, width: int, cache_dir: Path | None, target: Target
 ) -> Rendition | None:
     """The rendition made from this very file (same inode, size and times), if cached."""
     if cache_dir is None:
@@ -148,7 +150,7 @@ def _cached_by_stat(
         stat = source.stat()
     except OSError:
         return None  # render() reports it
-    key = _stat_key(source, stat, width, background)
+    key = _stat_key(source, stat, width, target)
     if (seen := _seen.get(key)) is not None:
         return seen
     rendition = _cache_get(_stat_entry(cache_dir, key))
@@ -167,11 +169,9 @@ def _remember(key: str, rendition: Rendition) -> None:
     _seen[key] = rendition
 
 
-def _stat_key(
-    source: Path, stat: os.stat_result, width: int, background: tuple[int, int, int]
-) -> str:
+def _stat_key(source: Path, stat: os.stat_result, width: int, target: Target) -> str:
     """Names the file as it is now: replaced or edited, it gets another key."""
-    parts = (_identity(source, stat), width, ENCODER, background)
+    parts = (_identity(source, stat), width, ENCODER, target)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -187,17 +187,15 @@ def _identity(source: Path, stat: os.stat_result) -> tuple[object, ...]:
     )
 
 
-def _render(
-    source: Path, width: int, cache_dir: Path | None, background: tuple[int, int, int]
-) -> Rendition:
+def _render(source: Path, width: int, cache_dir: Path | None, target: Target) -> Rendition:
     raw = source.read_bytes()
-    settings = f"|{width}|{ENCODER}|{background}".encode()
+    settings = f"|{width}|{ENCODER}|{target}".encode()
     key = hashlib.sha256(raw + settings).hexdigest()
     if cache_dir is not None and (hit := _cache_get(cache_dir / "images" / f"{key}.json")):
         return hit
     from newsletter.images.encode import make_rendition  # loads Pillow: only on a cache miss
 
-    rendition = make_rendition(raw, width, background)
+    rendition = make_rendition(raw, width, target.background, target.quality_floor)
     if cache_dir is not None:
         _cache_put(cache_dir / "images", key, rendition)
     return rendition
@@ -207,12 +205,14 @@ def _cache_get(meta_path: Path) -> Rendition | None:
     try:
         meta = json.loads(meta_path.read_text())
         name, width, height = str(meta["name"]), int(meta["width"]), int(meta["height"])
+        quality = None if meta.get("quality") is None else int(meta["quality"])
+        score = None if meta.get("score") is None else float(meta["score"])
         data = (meta_path.parent / name).read_bytes()
     except (OSError, ValueError, KeyError, TypeError):  # missing, or not what we write
         return None
     if hashlib.sha256(data).hexdigest()[:20] != name.partition(".")[0]:
         return None  # damaged cache entry: make it again
-    return Rendition(name, data, width, height)
+    return Rendition(name, data, width, height, quality, score)
 
 
 def _cache_put(cache_dir: Path, key: str, rendition: Rendition) -> None:
@@ -221,5 +221,11 @@ def _cache_put(cache_dir: Path, key: str, rendition: Rendition) -> None:
 
 
 def _cache_put_meta(meta_path: Path, rendition: Rendition) -> None:
-    meta = {"name": rendition.name, "width": rendition.width, "height": rendition.height}
+    meta = {
+        "name": rendition.name,
+        "width": rendition.width,
+        "height": rendition.height,
+        "quality": rendition.quality,
+        "score": rendition.score,
+    }
     store(meta_path, json.dumps(meta).encode())

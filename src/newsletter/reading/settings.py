@@ -127,6 +127,30 @@ class Smtp:
     )
 
 
+# The SSIMULACRA2 score every photo keeps unless the settings say otherwise (70: good, 80: very
+# good, 90: hard to tell from the original).
+QUALITY_FLOOR = 76.5
+
+
+def _quality_floor(value: float) -> float:
+    if not 60 <= value <= 95:
+        raise ValueError(f"expected an SSIMULACRA2 score from 60 to 95, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Images:
+    """How photos are compressed."""
+
+    quality_floor: Annotated[float, Rule(_quality_floor, {"minimum": 60, "maximum": 95})] = field(
+        default=QUALITY_FLOOR,
+        metadata=doc(
+            "The SSIMULACRA2 score every photo keeps (70 good, 80 very good, 90 close to "
+            "the original); each is saved at the lowest quality that reaches it."
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     """`newsletter check`'s switches."""
@@ -199,6 +223,7 @@ class Settings:
     colours: Colours = field(default_factory=Colours)
     theme: Theme = field(default_factory=Theme)
     smtp: Smtp = field(default_factory=Smtp)
+    images: Images = field(default_factory=Images)
     check: Check = field(default_factory=Check)
     languages: dict[str, Edition] = field(
         default_factory=dict, metadata=doc("Per-language overrides: [languages.ru] name = ...")
