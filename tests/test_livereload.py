@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from newsletter.commands.livereload import LiveBuild, Snapshot, describe
 from newsletter.errors import Finding
@@ -39,7 +40,7 @@ def test_a_good_build_then_a_bad_save_keeps_the_last_good_build(live: LiveBuild)
     assert first.build is not None and TITLE in first.build.html
     live.issue.write_text(SAMPLE.read_text().replace("number: 656", "number: [", 1))
     second = live.rebuild()
-    assert second.epoch == 2
+    assert second.epoch == first.epoch + 1
     assert second.build is first.build  # still served
     assert len(second.errors) == 1 and second.errors[0].startswith(f"issues/{SAMPLE.name}:")
     assert re.fullmatch(r"\d\d:\d\d:\d\d rebuild failed: 1 error \(\d+\.\d\d s\)", describe(second))
@@ -159,3 +160,31 @@ def test_saving_a_template_rebuilds(watching: LiveBuild, desk: Path) -> None:
 def test_an_unrelated_file_does_not_rebuild(watching: LiveBuild, desk: Path) -> None:
     (desk / "issues" / "notes.txt").write_text("not part of the issue")
     assert watching.wait(1, timeout=1.0).epoch == 1
+
+
+def test_new_photos_are_announced_while_they_are_compressed(live: LiveBuild, desk: Path) -> None:
+    first = live.rebuild()
+    photos = desk / "issues" / "photos"
+    with Image.open(photos / "04-parked-car.jpg") as photo:  # a photo no build has seen
+        photo.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(photos / "new.jpg", quality=90)
+    text = SAMPLE.read_text().replace("photos/04-parked-car.jpg", "photos/new.jpg", 1)
+    live.issue.write_text(text, encoding="utf-8")
+    seen: list[Snapshot] = []
+
+    def follow() -> None:  # as the page does: wait for each change
+        epoch = live.snapshot.epoch
+        while (snapshot := live.wait(epoch, timeout=10)).epoch != epoch:
+            seen.append(snapshot)
+            epoch = snapshot.epoch
+            if snapshot.build is not first.build:
+                return
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+    final = live.rebuild()
+    follower.join(timeout=15)
+    working = [snapshot for snapshot in seen if snapshot.working]
+    assert working[0].working == "Compressing new photos (8 of 9 ready)"
+    assert all(snapshot.build is first.build for snapshot in working)  # the last build shows
+    assert final.working is None and final.build is not None and final.build is not first.build
+    assert seen[-1] == final

@@ -446,3 +446,19 @@ def test_one_terminal_line_per_rebuild(preview: Preview) -> None:
     assert preview.stop() == 0
     assert len(preview.stdout.lines) == lines + 1  # one line per rebuild, nothing else
     assert "Traceback" not in preview.stderr.text
+
+
+def test_the_page_says_when_it_waits_for_new_photos(browser: Browser, preview: Preview) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(preview.url)
+        expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE, timeout=10_000)
+        assert not page.locator("#working").is_visible()  # nothing to wait for
+        waiting = "Compressing new photos (8 of 9 ready)"
+        page.evaluate(f"show({{errors: [], built: false, working: {waiting!r}}})")
+        expect(page.locator("#working")).to_have_text(
+            f"{waiting} (the e-mail below is the last build)"
+        )
+        expect(page.frame_locator("#frame").locator("h1")).to_have_text(TITLE)  # still shown
+    finally:
+        page.close()

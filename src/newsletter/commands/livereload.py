@@ -34,6 +34,7 @@ class Snapshot:
     errors: tuple[str, ...] = ()
     seconds: float = 0.0  # how long the attempt took
     at: float = 0.0  # when it ended (time.time())
+    working: str | None = None  # while a rebuild waits on new photos: what it is doing
 
 
 @dataclass
@@ -59,7 +60,11 @@ class LiveBuild:
         started = time.perf_counter()
         try:
             build = build_issue(
-                self.issue, config=self.config, cache_dir=self.cache_dir, local_images=True
+                self.issue,
+                config=self.config,
+                cache_dir=self.cache_dir,
+                local_images=True,
+                progress=self._photos_progress,
             )
             # What `check` would find, but NL202: the preview serves the images itself.
             found = [f for f in check_build(build) if f.code != LOCAL_IMAGES_RULE]
@@ -76,6 +81,18 @@ class LiveBuild:
             self._changed.notify_all()
         self.on_change(self._snapshot)
         return self._snapshot
+
+    def _photos_progress(self, done: int, total: int) -> None:
+        """While new photos are compressed (a second or so each: their quality is searched),
+        the page keeps the last build and says what it waits for. (Before the first build the
+        page has nothing to keep, and shows nothing until it comes.)"""
+        working = None if done == total else f"Compressing new photos ({done} of {total} ready)"
+        with self._changed:
+            last = self._snapshot
+            if last.build is None:
+                return
+            self._snapshot = dataclasses.replace(last, epoch=last.epoch + 1, working=working)
+            self._changed.notify_all()
 
     def wait(self, epoch: int, timeout: float) -> Snapshot:
         """Return as soon as the epoch differs from `epoch`, or after `timeout` seconds."""

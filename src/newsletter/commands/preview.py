@@ -223,6 +223,7 @@ def state(snapshot: Snapshot) -> dict[str, Any]:
         "errors": list(snapshot.errors),
         "clip_bytes": GMAIL_CLIP_BYTES,
         "built": build is not None,
+        "working": snapshot.working,
         "gecko": firefox_view.firefox() is not None,
     }
     if build is not None:

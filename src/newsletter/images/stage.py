@@ -53,6 +53,8 @@ def render_all(
     if missing:
         from concurrent.futures import ThreadPoolExecutor
 
+        if progress is not None:
+            progress(done, len(jobs))  # say at once that photos are on their way
         workers = max(1, min(len(missing), os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:  # Pillow, codecs drop the GIL
             made = pool.map(one, [jobs[index] for index in missing])
