@@ -1,7 +1,8 @@
 """Benchmark (issue #18): each photo at the quality it needs, against one quality for all.
 
-For the photos of the sample issue (at the width the build renders them) and of
-../shared/photos/camera/ when present (at 1104 px), side by side in one run:
+For the photos of the sample issue (at the width the build renders them), of
+../shared/photos/camera/ when present (at 1104 px) and one photo turned by its EXIF
+orientation (tests/fixtures/orientation/Landscape_6.jpg), side by side in one run:
 
   (a) ours: jpegli at the lowest quality that reaches the floor, searched per photo, then
       MozJPEG's lossless pass (what `newsletter build` does);
@@ -44,6 +45,7 @@ from newsletter.images.ssimulacra2 import Reference
 from newsletter.reading.settings import QUALITY_FLOOR
 
 FLOOR = QUALITY_FLOOR
+ORIENTED = Path(__file__).resolve().parent.parent / "tests/fixtures/orientation/Landscape_6.jpg"
 Encoder = Callable[[Image.Image, int], bytes]
 
 
@@ -116,7 +118,8 @@ def main() -> None:
     if shutil.which("node") is None:
         sys.exit("node is needed for the sharp comparison")
     script = install_sharp()
-    photos = photo_set(quick=False)
+    # The sample's nine, the camera photos and one photo that needs its EXIF orientation.
+    photos = [*photo_set(quick=False), (ORIENTED, 1104)]
     if not CAMERA.is_dir():
         print(f"({CAMERA} not found: the sample's photos only)")
     images = [reference_image(path, width) for path, width in photos]
