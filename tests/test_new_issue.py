@@ -70,7 +70,8 @@ def test_new_names_the_files_by_slug_and_takes_the_languages_asked_for(desk: Pat
     ]
     bad = run(desk, "new", "--language", "xx")
     assert (bad.returncode, bad.stderr) == (
-        2, "--language: unknown language 'xx': not a language Unicode CLDR knows\n"
+        2, "--language: unknown language 'xx': not a language Unicode CLDR knows (a code such as "
+        "en, ru, tg, ky, kk, uz, uz-Cyrl, tk, fa, prs)\n"
     )  # fmt: skip
 
 

@@ -126,6 +126,11 @@ def send(desk: Path, *args: str, password: str | None = None) -> subprocess.Comp
     return run_newsletter("send", ISSUE, *args, cwd=desk, env=env)
 
 
+def on_the_command_line(port: int) -> tuple[str, ...]:
+    """The options that name the local test server, whatever the settings say."""
+    return ("--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none")
+
+
 def settings_line(desk: Path, text: str) -> int:
     """The line of newsletter.toml that reads `text` (the last one, as configure appends)."""
     lines = (desk / "newsletter.toml").read_text(encoding="utf-8").splitlines()
@@ -245,17 +250,7 @@ def test_an_smtp_table_without_a_host_is_no_server(desk: Path) -> None:
 
 def test_smtp_host_on_the_command_line_needs_no_settings(desk: Path, server: Server) -> None:
     inbox, port, _ = server
-    result = send(
-        desk,
-        "--to",
-        "editor@example.org",
-        "--smtp-host",
-        "127.0.0.1",
-        "--smtp-port",
-        str(port),
-        "--smtp-security",
-        "none",
-    )
+    result = send(desk, "--to", "editor@example.org", *on_the_command_line(port))
     assert result.returncode == 0, result.stderr
     assert len(inbox.messages) == 1
 
@@ -426,16 +421,6 @@ def test_non_ascii_address_without_smtputf8(
 def test_command_line_overrides_the_settings(desk: Path, server: Server) -> None:
     inbox, port, _ = server
     configure(desk, host="smtp.invalid", port=1, security="ssl")
-    result = send(
-        desk,
-        "--to",
-        "editor@example.org",
-        "--smtp-host",
-        "127.0.0.1",
-        "--smtp-port",
-        str(port),
-        "--smtp-security",
-        "none",
-    )
+    result = send(desk, "--to", "editor@example.org", *on_the_command_line(port))
     assert result.returncode == 0, result.stderr
     assert len(inbox.messages) == 1

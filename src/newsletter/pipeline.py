@@ -232,11 +232,7 @@ def write_build(build: Build, out_dir: Path) -> Path:
 def _check_language(source: SourceIssue) -> None:
     language = source.issue.language
     if not i18n.known_language(language):
-        message = (
-            f"unknown language {language!r}: not a language Unicode CLDR knows "
-            "(a code such as en, ru, tg, ky, kk, uz, uz-Cyrl, tk, fa, prs)"
-        )
-        raise InputError([source.smap.problem(("language",), message)])
+        raise InputError([source.smap.problem(("language",), i18n.unknown_language(language))])
 
 
 def _edition_key(settings: Settings, language: str) -> str:

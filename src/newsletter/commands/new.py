@@ -143,7 +143,7 @@ def _first_language(week: list[Edition]) -> str:
 def _check_languages(languages: list[str]) -> None:
     unknown = [language for language in languages if not i18n.known_language(language)]
     if unknown:
-        message = f"unknown language {unknown[0]!r}: not a language Unicode CLDR knows"
+        message = i18n.unknown_language(unknown[0])
         raise InputError([Problem("--language", None, None, message)])
 
 

@@ -64,6 +64,7 @@ class Page:
     def context(self) -> dict[str, Any]:
         """The names every template sees."""
         language = self.issue.language
+        direction = i18n.direction(language)
         unsubscribe = self.settings.links.unsubscribe
         return {
             "issue": self.issue,
@@ -77,8 +78,8 @@ class Page:
             },
             "logo": self.logo,
             "lang": i18n.html_lang(language),
-            "dir": i18n.direction(language),
-            "start": "right" if i18n.direction(language) == "rtl" else "left",
+            "dir": direction,
+            "start": "right" if direction == "rtl" else "left",
             "body_width": layout.BODY_WIDTH,
             "gutter": layout.GUTTER,
             "pair_padding": layout.PAIR_PADDING,

@@ -102,6 +102,14 @@ def known_language(language: str) -> bool:
     return True
 
 
+def unknown_language(language: str) -> str:
+    """What to say of a language code CLDR does not know."""
+    return (
+        f"unknown language {language!r}: not a language Unicode CLDR knows "
+        "(a code such as en, ru, tg, ky, kk, uz, uz-Cyrl, tk, fa, prs)"
+    )
+
+
 def long_date(value: dt.date, language: str) -> str:
     """The date as the edition writes it: 31 July 2012, 31 июля 2012 г."""
     if language == SOURCE_LANGUAGE:  # the desk's British style; Babel's "d MMMM y"
