@@ -13,7 +13,7 @@ import pytest
 from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "newsletter"
-LAYERS = ("reading", "images", "rendering", "delivery", "commands")
+LAYERS = ("reading", "images", "rendering", "delivery", "drafting", "commands")
 
 
 def module_name(path: Path) -> str:
@@ -83,6 +83,7 @@ ORDER = [
     "newsletter.images",
     "newsletter.rendering",
     "newsletter.delivery",
+    "newsletter.drafting",
     "newsletter.pipeline",
     "newsletter.commands",
     "newsletter.cli",

@@ -12,7 +12,7 @@ from typing import Any
 
 from newsletter import __version__
 from newsletter.cache_folder import default_cache_dir
-from newsletter.errors import EnvironmentFailure, InputError
+from newsletter.errors import EnvironmentFailure, InputError, Problem
 
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
@@ -98,7 +98,8 @@ def parser() -> argparse.ArgumentParser:
         "Write issues/<date>-<slug>.yaml for the desk's first language and "
         "issues/<date>-<slug>-<language>.yaml for each other edition of the latest week: the "
         "latest number + 1, the date (default: a week after the latest issue, or if that is "
-        "past, its weekday next week), and an empty lead and stories to fill in. Never "
+        "past, its weekday next week), and an empty lead and stories to fill in; with "
+        "--from-feed, the lead and the stories drafted from the website's feed. Never "
         "overwrites a file.",
     )
     new.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="date of the new issue")
@@ -116,6 +117,37 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("issues"),
         help="folder of issue files (default: issues)",
+    )
+    new.add_argument(
+        "--from-feed",
+        nargs="?",
+        const="",
+        metavar="URL|FILE",
+        help="draft the lead and the stories from the website's feed (RSS or Atom), or from "
+        "the feed a web page names; without URL, each edition's [feeds] in newsletter.toml",
+    )
+    new.add_argument(
+        "--since",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="with --from-feed: the items published since this day (default: the latest "
+        "issue's date)",
+    )
+    new.add_argument(
+        "--lead",
+        type=int,
+        metavar="N",
+        help="with --from-feed: the lead is the Nth new item (default: 1, the newest)",
+    )
+    new.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="with --from-feed: how long to wait for the website to connect or answer "
+        "(default: 10; a whole download may take six times as long)",
+    )
+    new.add_argument(
+        "--config", type=Path, help="settings file (default: the newsletter.toml nearest ISSUES)"
     )
 
     preview = _command(
@@ -245,9 +277,31 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from newsletter.commands.new import new
+    if args.from_feed is None:
+        from newsletter.commands.new import new
 
-    new(args.issues, args.date, languages=args.language or (), slug=args.slug)
+        stray = [
+            f"--{name}" for name in ("since", "lead", "timeout") if getattr(args, name) is not None
+        ]
+        if stray:
+            message = "only with --from-feed (draft the issue from the website's feed)"
+            raise InputError([Problem(option, None, None, message) for option in stray])
+        new(args.issues, args.date, languages=args.language or (), slug=args.slug)
+        return 0
+    from newsletter.commands.new_from_feed import new_from_feed
+    from newsletter.drafting.download import TIMEOUT
+
+    new_from_feed(
+        args.issues,
+        args.from_feed or None,
+        since=args.since,
+        lead=1 if args.lead is None else args.lead,
+        date=args.date,
+        languages=args.language or (),
+        slug=args.slug,
+        config=args.config,
+        timeout=TIMEOUT if args.timeout is None else args.timeout,
+    )
     return 0
 
 

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.errors import InputError, Problem, display_path
@@ -72,6 +74,65 @@ def next_issue(
     after the highest, in the languages of the latest week (or `languages`); return the
     paths, the desk's first language first. On a date that has an issue already, the
     editions it lacks join it, with its number."""
+    week = plan_week(folder, date, today, languages)
+    paths = week.paths(folder, slug)
+    for language, path in paths.items():
+        write_new(path, skeleton(week, language, path))
+    return list(paths.values())
+
+
+def skeleton(week: Week, language: str, path: Path) -> str:
+    """The text of an empty issue file for the `language` edition of `week`."""
+    model = week.model(language)
+    contact = f"  contact: {model.contact}" if model.contact else '  contact: ""'
+    return SKELETON.format(
+        number=week.number,
+        date=week.date.isoformat(),
+        language=language,
+        path=display_path(path),
+        contact=contact,
+        stories=STORY * max(1, model.stories),
+    )
+
+
+@dataclass(frozen=True)
+class Week:
+    """The issue `newsletter new` starts: its number, date and editions, and the latest
+    week's editions it follows."""
+
+    number: int
+    date: dt.date
+    languages: list[str]  # the desk's first language first
+    first: str
+    latest: list[Edition]
+    dated: list[Edition]  # the editions that exist on `date` already
+
+    def paths(self, folder: Path, slug: str | None, default_slug: str = "") -> dict[str, Path]:
+        """Each edition's file, `<date>-<slug>[-<language>].yaml`; raise InputError if one
+        is taken."""
+        dated = self.dated
+        name = _slug(slug) if slug else (dated[0].slug if dated else "") or default_slug
+        name = name or f"issue-{self.number}"
+        paths = {
+            language: folder / f"{self.date.isoformat()}-{name}"
+            f"{'' if language == self.first else '-' + language}.yaml"
+            for language in self.languages
+        }
+        _refuse_taken(paths, dated)
+        return paths
+
+    def model(self, language: str) -> Edition:
+        """The latest week's edition in `language` (or its first), to start from."""
+        return next((e for e in self.latest if e.language == language), self.latest[0])
+
+
+def plan_week(
+    folder: Path,
+    date: dt.date | None = None,
+    today: dt.date | None = None,
+    languages: Sequence[str] = (),
+) -> Week:
+    """The next issue after the latest in `folder`: see `next_issue`."""
     editions = read_editions(folder)
     if not editions:
         message = "no issue file with a number and a date to start from"
@@ -86,27 +147,18 @@ def next_issue(
     _check_languages(chosen)
     dated = [edition for edition in editions if edition.date == when]
     number = dated[0].number if dated else latest + 1
-    name = _slug(slug) if slug else (dated[0].slug if dated else "") or f"issue-{number}"
-    paths = {
-        language: folder
-        / f"{when.isoformat()}-{name}{'' if language == first else '-' + language}.yaml"
-        for language in chosen
-    }
-    _refuse_taken(paths, dated)
-    for language, path in paths.items():
-        model = next((e for e in week if e.language == language), week[0])
-        contact = f"  contact: {model.contact}" if model.contact else '  contact: ""'
-        text = SKELETON.format(
-            number=number,
-            date=when.isoformat(),
-            language=language,
-            path=display_path(path),
-            contact=contact,
-            stories=STORY * max(1, model.stories),
-        )
-        with path.open("x", encoding="utf-8") as out:  # never overwrites, even in a race
-            out.write(text)
-    return list(paths.values())
+    return Week(number, when, chosen, first, week, dated)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write a new file whole or not at all, and never over an existing one (even in a race):
+    the text goes to a temporary file that is then linked under its name."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.link(temporary, path)  # fails if `path` exists
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def _refuse_taken(paths: dict[str, Path], dated: list[Edition]) -> None:

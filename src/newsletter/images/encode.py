@@ -84,6 +84,18 @@ def upright_size(path: Path) -> tuple[int, int]:
         return image.width, image.height
 
 
+def decoded_format(path: Path) -> str:
+    """Decode the whole image file at `path`, as a build would, and return its format
+    ("JPEG", "PNG", ...); raise ImageProblem as make_rendition would."""
+    with _open(path) as image:
+        kind = "JPEG" if image.format == "MPO" else str(image.format)
+        try:
+            image.load()
+        except (OSError, SyntaxError, ValueError):
+            raise ImageProblem("image file is damaged or truncated") from None
+        return kind
+
+
 def _open(source: bytes | Path) -> Image.Image:
     """Open an image's bytes, or its file (reading only what Pillow needs), checked."""
     empty = not source if isinstance(source, bytes) else source.stat().st_size == 0

@@ -30,6 +30,7 @@ class Edition:
     photos: frozenset[str]  # the lead gallery's photo paths
     contact: str | None
     stories: int
+    urls: frozenset[str]  # of the lead, its "see also" links and the stories
 
     @property
     def slug(self) -> str:
@@ -72,6 +73,7 @@ def _edition(path: Path, data: Any) -> Edition | None:
     photos = {item["photo"] for item in items if isinstance(item, dict) and "photo" in item}
     stories = data.get("stories")
     contact = lead.get("contact")
+    linked = [lead, *_records(lead.get("see_also")), *_records(stories)]
     return Edition(
         path=path,
         number=number,
@@ -80,7 +82,13 @@ def _edition(path: Path, data: Any) -> Edition | None:
         photos=frozenset(str(photo) for photo in photos),
         contact=contact if isinstance(contact, str) else None,
         stories=len(stories) if isinstance(stories, list) else 1,
+        urls=frozenset(str(r["url"]) for r in linked if isinstance(r.get("url"), str)),
     )
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    """The mappings of a list in the issue file (its other entries are not read)."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
 def week_files(path: Path) -> str:

@@ -228,6 +228,13 @@ class Settings:
     languages: dict[str, Edition] = field(
         default_factory=dict, metadata=doc("Per-language overrides: [languages.ru] name = ...")
     )
+    feeds: dict[str, Url] = field(
+        default_factory=dict,
+        metadata=doc(
+            "The website feed of each edition, for `newsletter new --from-feed`: "
+            '[feeds] en = "https://.../rss.xml"'
+        ),
+    )
 
     def logo_path(self, config_path: Path) -> Path | None:
         """The logo's file, if the settings name one."""
