@@ -185,7 +185,8 @@ def render_stages(runs: int, cache: Path) -> dict[str, list[float]]:
         t1 = time.perf_counter()
         html = compile_mjml(mjml)
         t2 = time.perf_counter()
-        final = transforms.run(html, page.placeholders)
+        fonts = (result.settings.theme.body_font, result.settings.theme.heading_font)
+        final = transforms.run(html, page.placeholders, fonts)
         t3 = time.perf_counter()
         assert final == result.html
         stages["jinja2 (MJML)"].append(t1 - t0)

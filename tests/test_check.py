@@ -12,10 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from PIL import Image
 
 from newsletter.commands.check import check_build
 from newsletter.commands.rules import RULES, contrast_ratio
+from newsletter.delivery import spamassassin
 from newsletter.pipeline import build_issue
 
 from .conftest import CACHE, CONFIG, ROOT, SAMPLE, run_newsletter
@@ -49,12 +51,15 @@ def triggers(*codes: str) -> Callable[[Test], Test]:
     return mark
 
 
-def findings(desk: Path, issue: str | None = None, settings: str | None = None) -> list[str]:
-    """Check an issue (the sample, changed) with settings (the desk's, changed)."""
+def findings(
+    desk: Path, issue: str | None = None, settings: str | None = None, *, slow: bool = False
+) -> list[str]:
+    """Check an issue (the sample, changed) with settings (the desk's, changed); with `slow`,
+    by the slow rules too, as `newsletter check` does."""
     (desk / ISSUE).write_text(SAMPLE.read_text() if issue is None else issue)
     if settings is not None:
         (desk / "newsletter.toml").write_text(settings)
-    found = check_build(build_issue(desk / ISSUE, cache_dir=CACHE))
+    found = check_build(build_issue(desk / ISSUE, cache_dir=CACHE), slow=slow)
     _found_codes.update(f.code for f in found)
     return [str(f) for f in found]
 
@@ -389,3 +394,26 @@ def test_nl602_editions_of_one_week_that_disagree(desk: Path) -> None:
     ]
     (desk / "issues" / "x-ru.yaml").write_text(russian.replace("number: 657", "number: 656"))
     assert len(findings(desk, text)) == 1  # the photos still differ
+
+
+@triggers("NL701")
+@pytest.mark.skipif(not spamassassin.installed(), reason="needs Debian's spamassassin")
+def test_nl701_reports_a_spamassassin_rule_the_template_triggers(desk: Path) -> None:
+    # MJML's own hidden preheader: white text on the white card (HTML_FONT_LOW_CONTRAST).
+    (desk / "templates" / "partials" / "preheader.mjml.j2").write_text(
+        '<mj-raw><div style="display:none;font-size:1px;color:#ffffff;line-height:1px;'
+        'max-height:0px;max-width:0px;opacity:0;overflow:hidden;">'
+        "{{ issue.preheader_text }}</div></mj-raw>\n",
+        encoding="utf-8",
+    )
+    line = (
+        f"{ISSUE}: warning NL701: SpamAssassin HTML_FONT_LOW_CONTRAST (0.7 points): "
+        "BODY: HTML font color similar or identical to background"
+    )
+    assert findings(desk, slow=True) == [line]
+    assert findings(desk) == []  # build and the preview leave the slow rule out
+    checked = run_newsletter("check", ISSUE, cwd=desk)
+    assert (checked.returncode, checked.stdout.splitlines()) == (
+        0,  # a warning: the desk decides
+        [line, f"{ISSUE}: 0 errors, 1 warning"],
+    )

@@ -108,7 +108,8 @@ def build_issue(
     folders = theme_folders(settings.templates_folder(config_path))
     env = templates.environment(folders, cache_dir, language)
     mjml = render_mjml(page, env)
-    html = transforms.run(compile_mjml(mjml), page.placeholders)
+    fonts = (settings.theme.body_font, settings.theme.heading_font)
+    html = transforms.run(compile_mjml(mjml), page.placeholders, fonts)
     text = render_text(page, env)
     message = build_message(
         subject=source.issue.subject_line,

@@ -82,6 +82,11 @@ def in_page(render: Render, m: dict[str, Any], palette: dict[str, str]) -> list[
                 f"photo does not fill its column on a phone: {name} {image['width']:.0f} px "
                 f"in {image['column']:.0f} px"
             )
+    preheader = m["preheader"]
+    if preheader is None:
+        found.append("no preheader found")
+    elif preheader["height"] > 0 or preheader["shown"]:
+        found.append(f"preheader shown: {preheader['height']:g} px high")
     smallest = m["smallestText"]
     if smallest and smallest["size"] < TEXT_MIN_PX:
         found.append(

@@ -81,6 +81,11 @@
     docHeight: Math.max(root.scrollHeight, document.body.scrollHeight),
     images,
     smallestText: smallest,
+    // The inbox's preview line: hidden in the e-mail (a box with no height shows nothing).
+    preheader: (() => {
+      const element = document.querySelector(".preheader");
+      return element ? { height: element.getBoundingClientRect().height, shown: shown(element) } : null;
+    })(),
     colours: {
       body: getComputedStyle(document.body).backgroundColor,
       page: backgroundOf(page),

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import difflib
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from lxml import html as lxml_html
 
-from newsletter.commands.rules import RULES, Context
+from newsletter.commands.rules import RULES, SLOW_RULES, Context
+from newsletter.delivery import spamassassin
 from newsletter.errors import Finding, InputError, Problem
 from newsletter.pipeline import Build, build_issue
 from newsletter.reading.load import SourceMap
@@ -34,9 +36,10 @@ def check(
     problems: list[Problem] = []
     for issue in issues:
         try:
-            results.append(
-                (issue, check_build(build_issue(issue, config=config, cache_dir=cache_dir)))
-            )
+            built = build_issue(issue, config=config, cache_dir=cache_dir)
+            if not results and "NL701" not in built.settings.check.disable:
+                _note_without_spamassassin()
+            results.append((issue, check_build(built, slow=True)))
         except InputError as exc:
             problems += exc.problems
     everything = [finding for _, found in results for finding in found]
@@ -66,8 +69,9 @@ def check(
     return not any(finding.severity in failing for finding in everything)
 
 
-def check_build(build: Build) -> list[Finding]:
-    """Run every enabled rule over `build`; raise InputError for an unknown disabled code."""
+def check_build(build: Build, *, slow: bool = False) -> list[Finding]:
+    """Run every enabled rule over `build` (the SLOW_RULES too with `slow`); raise
+    InputError for an unknown disabled code."""
     disabled = set(build.settings.check.disable)
     settings_map = settings_lines(build.config_path)
     unknown = sorted(disabled - set(RULES))
@@ -77,10 +81,19 @@ def check_build(build: Build) -> list[Finding]:
     findings = {
         finding
         for code, (_, function) in RULES.items()
-        if code not in disabled
+        if code not in disabled and (slow or code not in SLOW_RULES)
         for finding in function(context)
     }
     return sorted(findings)
+
+
+def _note_without_spamassassin() -> None:
+    if not spamassassin.installed():
+        print(
+            "note: spamassassin is not installed, so NL701 (the spam filter's score) is left "
+            "out; on Debian: apt-get install spamassassin",
+            file=sys.stderr,
+        )
 
 
 def summary(findings: list[Finding]) -> str:

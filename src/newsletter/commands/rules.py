@@ -8,6 +8,7 @@ Each rule has a stable code and a severity; a finding names the issue file's lin
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+from newsletter.delivery import spamassassin
 from newsletter.delivery.limits import STYLE_LIMIT_BYTES, UNSUBSCRIBE_WITHIN
 from newsletter.errors import Finding, Severity
 from newsletter.pipeline import Build
@@ -91,13 +93,18 @@ class Context:
 
 Rule = Callable[[Context], Iterator[Finding]]
 RULES: dict[str, tuple[str, Rule]] = {}
+# Rules that take a second or more: `newsletter check` runs them; `build` and the preview,
+# which run the rest on every build, do not.
+SLOW_RULES: set[str] = set()
 
 
-def rule(code: str, summary: str) -> Callable[[Rule], Rule]:
+def rule(code: str, summary: str, *, slow: bool = False) -> Callable[[Rule], Rule]:
     """Register a rule under its code."""
 
     def register(function: Rule) -> Rule:
         RULES[code] = (summary, function)
+        if slow:
+            SLOW_RULES.add(code)
         return function
 
     return register
@@ -387,6 +394,29 @@ def editions_agree(ctx: Context) -> Iterator[Finding]:
             extra = ", ".join(sorted(photos - other.photos)) or "none"
             message = f"{name} has other photos: missing here: {missing}; only here: {extra}"
             yield ctx.in_issue(("lead", "gallery"), "NL602", "warning", message)
+
+
+# Spam filters ----------------------------------------------------------------------------
+
+
+@rule("NL701", "no SpamAssassin rule with points (local rules, no network test)", slow=True)
+def spam_filter(ctx: Context) -> Iterator[Finding]:
+    try:
+        verdict = spamassassin.score(ctx.build.eml)
+    except (OSError, subprocess.SubprocessError) as error:
+        yield ctx.in_output("NL701", "warning", f"SpamAssassin could not score it: {error}")
+        return
+    if verdict is None:
+        return  # not installed: `check` says so once
+    for hit in verdict.penalties:
+        message = f"SpamAssassin {hit.name} ({hit.points:g} points): {hit.description}"
+        yield ctx.in_output("NL701", "warning", message)
+    if verdict.score >= spamassassin.THRESHOLD:
+        message = (
+            f"SpamAssassin scores it {verdict.score:g}, at or over its spam threshold "
+            f"of {spamassassin.THRESHOLD:g}"
+        )
+        yield ctx.in_output("NL701", "error", message)
 
 
 # Helpers ---------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ The steps run in this order, each for a reason:
 4. doctype        - premailer drops the <!doctype html> MJML wrote; standards mode needs it.
 5. thunderbird_media - repeat the phone layout's @media rules as <style media> elements,
                     the only form Thunderbird applies, scoped to Thunderbird alone.
-6. fold_lines     - keep every line under SMTP's 998-byte limit so the HTML part can be sent
+6. outlook_fonts  - give Outlook for Windows fonts Windows has and exact line heights, in an
+                    <!--[if mso]> style (after inlining, which would copy it everywhere).
+7. fold_lines     - keep every line under SMTP's 998-byte limit so the HTML part can be sent
                     as 8bit instead of base64 (which would add a third to its size).
 """
 
@@ -26,18 +28,21 @@ from newsletter.rendering.transforms import (
     image_heights,
     inline_css,
     merge_tags,
+    outlook_fonts,
     thunderbird_media,
 )
 
 
-def run(html: str, placeholders: Mapping[str, str]) -> str:
-    """Run every step in order; `placeholders` maps stand-in addresses to merge tags."""
+def run(html: str, placeholders: Mapping[str, str], fonts: tuple[str, str]) -> str:
+    """Run every step in order; `placeholders` maps stand-in addresses to merge tags, `fonts`
+    are the body's and the headings' font stacks."""
     steps: tuple[Callable[[str], str], ...] = (
         inline_css.inline_css,
         image_heights.auto_heights,
         lambda h: merge_tags.restore(h, placeholders),
         doctype.ensure_doctype,
         thunderbird_media.repeat_for_thunderbird,
+        lambda h: outlook_fonts.add_outlook_style(h, *fonts),
         fold_lines.fold_long_lines,
     )
     for step in steps:
