@@ -118,7 +118,8 @@ def test_the_story_comes_before_the_gallery(
         second_photo = page.evaluate("document.images[1].getBoundingClientRect().top + scrollY")
         assert second_photo > order[4], "the gallery's other photos come after the button"
         button = page.locator(".button a")
-        assert button.get_attribute("href") == build.source.issue.lead.url
+        tags = f"utm_source=newsletter&utm_medium=email&utm_campaign={edition}"  # the sample's
+        assert button.get_attribute("href") == f"{build.source.issue.lead.url}?{tags}"
         labels = {"khorog": "Read the full story", "ru": "Читать материал полностью",
                   "fa": "متن کامل گزارش را بخوانید"}  # fmt: skip
         assert button.inner_text().strip() == labels[edition.rsplit("-", 1)[-1]]

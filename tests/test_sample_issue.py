@@ -105,8 +105,9 @@ def test_plain_text_part(sample_build: Build) -> None:
         "https://example.org/news/tajikistan-khorog-hard-hit-by-gunbattles",
         "https://example.org/news/tajik-rebels-lay-down-arms-in-badakhshan",
         "https://example.org/news/tajikistan-hard-won-peace-under-strain",
-    ):
-        assert url in lines, f"{url} is not on a line of its own"
+    ):  # each with the sample's tracking parameters
+        tracked = f"{url}?utm_source=newsletter&utm_medium=email&utm_campaign=2012-07-31-khorog"
+        assert tracked in lines, f"{tracked} is not on a line of its own"
     folded = " ".join(text.split())
     for caption in CAPTIONS:
         assert f"{caption} (Photo: IWPR)" in folded

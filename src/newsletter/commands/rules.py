@@ -7,6 +7,7 @@ Each rule has a stable code and a severity; a finding names the issue file's lin
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from newsletter.errors import Finding, Severity
 from newsletter.pipeline import Build
 from newsletter.reading.editions import read_editions, week_files
 from newsletter.reading.load import Loc, SourceMap, dotted
+from newsletter.rendering import link_tracking, markdown
 
 PHOTO_WARN_BYTES = 200_000
 IMAGES_WARN_BYTES = 1_000_000
@@ -85,6 +87,19 @@ class Context:
     def build_findings(self, code: str) -> Iterator[Finding]:
         """What the build itself found under `code`."""
         return (finding for finding in self.build.findings if finding.code == code)
+
+    @functools.cached_property
+    def written(self) -> dict[str, str]:
+        """Each address the e-mail carries with tracking parameters, by the address as it
+        is written in the issue file or the settings (what a message should quote)."""
+        issue, settings = self.build.source.issue, self.build.settings
+        track = link_tracking.tracker(settings, self.build.stem, issue.language)
+        urls = [issue.lead.url, *(link.url for link in issue.lead.see_also)]
+        urls += [story.url for story in issue.stories]
+        urls += markdown.link_addresses(issue.lead.body)
+        if settings.links.web:
+            urls.append(settings.links.web.replace("{issue}", self.build.stem))
+        return {track(url): url for url in urls}
 
     def in_output(self, code: str, severity: Severity, message: str) -> Finding:
         """A finding about the e-mail as a whole."""
@@ -438,8 +453,10 @@ def _luminance(colour: str) -> float:
 
 
 def _links(ctx: Context) -> Iterator[tuple[str, str]]:
+    """Each link of the e-mail: its address as written (without tracking), and its text."""
     for anchor in ctx.tree.xpath("//a[@href]"):
-        yield anchor.get("href"), anchor.text_content()
+        href = anchor.get("href")
+        yield ctx.written.get(href, href), anchor.text_content()
 
 
 def _link_finding(ctx: Context, href: str, code: str, severity: Severity, message: str) -> Finding:
@@ -453,7 +470,7 @@ def _link_finding(ctx: Context, href: str, code: str, severity: Severity, messag
     for loc, url in fields:
         if url == href:
             return ctx.in_issue(loc, code, severity, message)
-    if href in issue.lead.body:
+    if href in issue.lead.body or href in markdown.link_addresses(issue.lead.body):
         return ctx.in_issue(("lead", "body"), code, severity, message)
     links = ctx.build.settings.links
     for name in ("unsubscribe", "web"):

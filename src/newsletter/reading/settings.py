@@ -47,6 +47,30 @@ def _check_unsubscribe(value: str) -> str:
 Unsubscribe = Annotated[str, Rule(_check_unsubscribe)]
 
 
+def _query_value(value: str) -> str:
+    if re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError("contains a control character")
+    return value
+
+
+def _domain(value: str) -> str:
+    value = value.strip().lower().rstrip(".")
+    try:
+        ascii_name = value.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_name = ""
+    if not re.fullmatch(
+        r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", ascii_name
+    ):
+        raise ValueError(f"not a domain name such as example.org: {value!r}")
+    return value
+
+
+QueryValue = Annotated[str, Rule(_query_value)]
+Domain = Annotated[str, Rule(_domain)]
+_PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_.~-]+$")
+
+
 @dataclass(frozen=True)
 class Sender:
     """Who the e-mail is from, and the postal address the law asks for in the footer."""
@@ -68,6 +92,21 @@ class Links:
     )
     image_base_url: Url | None = field(
         default=None, metadata=doc("Where images/ will be hosted; makes <img src> absolute.")
+    )
+    tracking: dict[str, QueryValue] = field(
+        default_factory=dict,
+        metadata=doc(
+            "Parameters added to every link to the desk's own site, e.g. "
+            '{ utm_source = "newsletter", utm_medium = "email", utm_campaign = "{issue}" }; '
+            "{issue} and {language} are filled in."
+        ),
+    )
+    tracking_domains: list[Domain] = field(
+        default_factory=list,
+        metadata=doc(
+            "The desk's own sites: links to them (and their subdomains) get `tracking`; "
+            "default: the domain of `web`."
+        ),
     )
 
 
@@ -298,6 +337,10 @@ def load_settings(path: Path) -> Settings:
     if folder is not None and not folder.is_dir():
         message = f"no such folder: {settings.templates} (relative to {display})"
         problems.append(lines.problem(("templates",), message))
+    for name in settings.links.tracking:
+        if not _PARAMETER_NAME.match(name):
+            message = f"not a parameter name: {name!r} (letters, digits, and _ . ~ - only)"
+            problems.append(lines.problem(("links", "tracking"), message))
     logo = settings.logo_path(path)
     if logo is not None and not logo.is_file():
         message = f"file not found: {settings.theme.logo} (relative to {display})"

@@ -3,7 +3,7 @@ for merge tags; and the two renders made from it, MJML (then HTML) and plain tex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,15 @@ from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue
 from newsletter.reading.model import Issue, Photo
 from newsletter.reading.settings import Settings, is_merge_tag
-from newsletter.rendering import i18n, layout, markdown, templates, text_layout, typography
+from newsletter.rendering import (
+    i18n,
+    layout,
+    link_tracking,
+    markdown,
+    templates,
+    text_layout,
+    typography,
+)
 from newsletter.rendering.transforms import merge_tags
 
 # Invisible characters after the preheader keep the body's first words out of the inbox line.
@@ -55,11 +63,13 @@ class Page:
     thumbs: list[Thumb | None]  # one per story: its small photo, if it has one
     logo: Thumb | None = None  # the masthead's logo, if the settings name one
     quotes: str = typography.ENGLISH  # the language's quotation marks (typography.quotes_for)
+    track: Callable[[str], str] = str  # tracking parameters for the desk's own links
 
     @property
     def web_url(self) -> str | None:
         """The issue's web copy ("view in browser"), if the settings give one."""
-        return _format(self.settings.links.web, self.stem)
+        web = _format(self.settings.links.web, self.stem)
+        return self.track(web) if web else None
 
     def context(self) -> dict[str, Any]:
         """The names every template sees."""
@@ -104,7 +114,8 @@ def lay_out(
     """Place each rendition in its slot, addressed where the images will be; the texts a
     reader sees set in the language's quotation marks."""
     quotes = typography.quotes_for(i18n.locale_id(source.issue.language))
-    issue = typography.typeset_issue(source.issue, quotes)
+    track = link_tracking.tracker(settings, source.stem, source.issue.language)
+    issue = link_tracking.track_issue(typography.typeset_issue(source.issue, quotes), track)
     base = _format(settings.links.image_base_url, source.stem) or "images/"
     base = base if base.endswith("/") else base + "/"
     pictures = [
@@ -131,13 +142,14 @@ def lay_out(
         thumbs + [None] * (len(issue.stories) - len(thumbs)),
         None if logo is None else _thumb(logo, base, layout.LOGO_WIDTH),
         quotes,
+        track,
     )
 
 
 def render_mjml(page: Page, env: jinja2.Environment) -> str:
     """Render the MJML template."""
     # markdown.to_html escapes raw HTML and drops unsafe links: its output is safe markup.
-    body_html = Markup(markdown.to_html(page.issue.lead.body, page.quotes))  # noqa: S704
+    body_html = Markup(markdown.to_html(page.issue.lead.body, page.quotes, page.track))  # noqa: S704
     return templates.render_template(
         env, templates.HTML_TEMPLATE, {**page.context(), "body_html": body_html}
     )
@@ -152,7 +164,9 @@ def render_text(page: Page, env: jinja2.Environment) -> str:
         {
             **page.context(),
             "unsubscribe_href": page.settings.links.unsubscribe,
-            "body_text": markdown.to_text(page.issue.lead.body, quotes=page.quotes),
+            "body_text": markdown.to_text(
+                page.issue.lead.body, quotes=page.quotes, track=page.track
+            ),
         },
     )
     if i18n.direction(page.issue.language) == "rtl":

@@ -4,6 +4,7 @@ e-mail HTML and to plain text."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -14,8 +15,13 @@ from newsletter.rendering import text_layout
 from newsletter.rendering.typography import ENGLISH
 
 ENGLISH_QUOTES = ENGLISH  # the marks when a caller names none
+Track = Callable[[str], str]  # a link's address as the e-mail carries it (link_tracking.py)
 DEEPEST_HEADING = 4  # the body's headings are h2-h4: the lead's title is the h1
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _untracked(url: str) -> str:
+    return url
 
 
 @functools.lru_cache(maxsize=8)
@@ -29,11 +35,12 @@ def _parser(quotes: str) -> MarkdownIt:
     return md
 
 
-def to_html(source: str, quotes: str = ENGLISH_QUOTES) -> str:
+def to_html(source: str, quotes: str = ENGLISH_QUOTES, track: Track = _untracked) -> str:
     """Render Markdown to HTML for the e-mail: `#` is an h2, `##` an h3, deeper ones h4;
-    tables carry the class `data` (styled to fit a phone)."""
+    tables carry the class `data` (styled to fit a phone); each link's address goes through
+    `track` (link_tracking.py)."""
     md = _parser(quotes)
-    tokens = md.parse(source)
+    tokens = _tracked(md.parse(source), track)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(int(token.tag[1]) + 1, DEEPEST_HEADING)}"
@@ -42,13 +49,44 @@ def to_html(source: str, quotes: str = ENGLISH_QUOTES) -> str:
     return str(md.renderer.render(tokens, md.options, {}))
 
 
-def to_text(source: str, width: int = text_layout.WIDTH, quotes: str = ENGLISH_QUOTES) -> str:
+def to_text(
+    source: str,
+    width: int = text_layout.WIDTH,
+    quotes: str = ENGLISH_QUOTES,
+    track: Track = _untracked,
+) -> str:
     """Render Markdown as plain text: wrapped paragraphs, nested lists indented, each link's
-    address on its own line, table rows as `cell | cell`, footnotes numbered ¹ ² ³ at the end."""
+    address (through `track`) on its own line, table rows as `cell | cell`, footnotes
+    numbered ¹ ² ³ at the end."""
     writer = _TextWriter(width)
-    for token in _parser(quotes).parse(source):
+    for token in _tracked(_parser(quotes).parse(source), track):
         writer.take(token)
     return "\n\n".join(writer.blocks)
+
+
+def link_addresses(source: str) -> list[str]:
+    """The address of each link in the Markdown `source`, as the renders write it (before
+    tracking)."""
+    return [
+        str(link.attrGet("href") or "") for link in _links(_parser(ENGLISH_QUOTES).parse(source))
+    ]
+
+
+def _tracked(tokens: list[Token], track: Track) -> list[Token]:
+    """The tokens, each link's address put through `track`."""
+    for link in _links(tokens):
+        address = str(link.attrGet("href") or "")
+        link.attrSet("href", track(address))
+        link.meta = {**link.meta, "written": address}  # an autolink's text is this address
+    return tokens
+
+
+def _links(tokens: list[Token]) -> Iterator[Token]:
+    """The `link_open` tokens, inline ones included."""
+    for token in tokens:
+        for child in [token, *(token.children or [])]:
+            if child.type == "link_open":
+                yield child
 
 
 @dataclass
@@ -139,7 +177,7 @@ def _inline_text(children: list[Token], addresses_inline: bool = False) -> tuple
     and those addresses in order (or, `addresses_inline`, the address in brackets instead)."""
     out: list[str] = []
     urls: list[str] = []
-    link_start, href = 0, ""
+    link_start, href, written = 0, "", ""
     for child in children:
         if child.type in ("text", "code_inline"):
             out.append(child.content)
@@ -151,10 +189,13 @@ def _inline_text(children: list[Token], addresses_inline: bool = False) -> tuple
             out.append(str(child.meta["id"] + 1).translate(_SUPERSCRIPTS))
         elif child.type == "link_open":
             link_start, href = len("".join(out)), str(child.attrs.get("href", ""))
+            written = str(child.meta.get("written", href)).removeprefix("mailto:")
         elif child.type == "link_close":
             label = "".join(out)[link_start:]
             address = href.removeprefix("mailto:")
-            if address != label and addresses_inline:
+            if label == written != address:  # an address as its own text, tracked: show it so
+                out = ["".join(out)[:link_start], address]
+            elif address != label and addresses_inline:
                 out.append(f" ({address})")
             elif address != label:
                 urls.append(address)
