@@ -71,8 +71,8 @@ CASES = {
     "file that is not an image": (
         GOOD.replace("photos/02-townhouses.png", "photos/notes.jpg"),
         [
-            "issues/bad.yaml:8: lead.gallery[0].photo: not an image, or not JPEG, PNG, GIF, WebP "
-            "or TIFF: photos/notes.jpg"
+            "issues/bad.yaml:8: lead.gallery[0].photo: not an image, or not JPEG, PNG, GIF, WebP, "
+            "TIFF, HEIC or AVIF: photos/notes.jpg"
         ],
     ),
     "bad link and bad address": (

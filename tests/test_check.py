@@ -6,6 +6,7 @@ import functools
 import json
 import random
 import re
+import shutil
 import subprocess
 import typing
 from collections.abc import Callable
@@ -394,6 +395,24 @@ def test_nl602_editions_of_one_week_that_disagree(desk: Path) -> None:
     ]
     (desk / "issues" / "x-ru.yaml").write_text(russian.replace("number: 657", "number: 656"))
     assert len(findings(desk, text)) == 1  # the photos still differ
+
+
+@triggers("NL205")
+@pytest.mark.skipif(shutil.which("exiftool") is None, reason="needs Debian's exiftool")
+def test_nl205_a_caption_taken_from_the_photo_file(desk: Path) -> None:
+    photo = desk / "issues" / "photos" / "agency.jpg"
+    shutil.copy(ROOT / "issues" / "photos" / "06-street-lamps.jpg", photo)
+    caption = "-IPTC:Caption-Abstract=A burnt-out minibus in Khorog."
+    subprocess.run(["exiftool", "-q", "-overwrite_original", caption, str(photo)], check=True)
+    issue = sample().replace("photos/06-street-lamps.jpg", "photos/agency.jpg")
+    issue = issue.replace(
+        "      caption: A burnt-out minibus in an otherwise peaceful scene.\n", ""
+    )
+    line = line_of(issue, "photos/agency.jpg")
+    assert findings(desk, issue) == [
+        f"{ISSUE}:{line}: lead.gallery[5]: warning NL205: caption taken from the photo's IPTC "
+        "Caption-Abstract: read it, and write it in the issue file if it needs changing"
+    ]
 
 
 @triggers("NL701")

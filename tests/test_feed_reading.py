@@ -23,7 +23,8 @@ from newsletter.drafting.feed import (
 )
 from newsletter.drafting.new_items import new_items
 from newsletter.drafting.photos import safe_stem
-from newsletter.drafting.plain_text import from_html, sentence_ends, shorten, single_line
+from newsletter.drafting.plain_text import from_html, single_line
+from newsletter.reading.sentences import sentence_ends, shorten
 
 FEEDS = Path(__file__).parent / "feeds"
 BASE = "https://desk.example.org"
@@ -592,7 +593,7 @@ def test_when_last_weeks_issue_carried_every_item_none_is_new() -> None:
     )
 
 
-# plain_text.shorten: whole sentences up to 300 characters.
+# sentences.shorten: whole sentences up to 300 characters.
 
 
 def test_shorten_keeps_a_text_that_fits() -> None:

@@ -242,11 +242,11 @@ def truncated_jpeg() -> bytes:
         (b"", "image file is empty (0 bytes)"),
         (
             b"<!doctype html><html><body>photo</body></html>",
-            "not an image, or not JPEG, PNG, GIF, WebP or TIFF",
+            "not an image, or not JPEG, PNG, GIF, WebP, TIFF, HEIC or AVIF",
         ),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>',
-            "not an image, or not JPEG, PNG, GIF, WebP or TIFF",
+            "not an image, or not JPEG, PNG, GIF, WebP, TIFF, HEIC or AVIF",
         ),
         (None, "image is too large (12000x12000 pixels; at most 50 megapixels)"),
         (truncated_jpeg(), "image file is damaged or truncated"),

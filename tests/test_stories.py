@@ -85,5 +85,5 @@ def test_a_story_photo_that_is_not_an_image_is_located(desk: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.field == "stories[0].photo"
     assert problem.message == (
-        "not an image, or not JPEG, PNG, GIF, WebP or TIFF: photos/notes.jpg"
+        "not an image, or not JPEG, PNG, GIF, WebP, TIFF, HEIC or AVIF: photos/notes.jpg"
     )

@@ -231,7 +231,11 @@ MISTAKES: dict[str, tuple[str, str, list[str]]] = {
         "      caption: A burnt-out minibus",
         "      captoin: A burnt-out minibus",
         [
-            at(29, "lead.gallery[5].caption: required field is missing"),
+            at(
+                29,
+                "lead.gallery[5].caption: required field is missing (the photo file has no "
+                "IPTC or XMP caption either)",
+            ),
             at(30, "lead.gallery[5].captoin: unknown field (did you mean 'caption'?)"),
         ],
     ),

@@ -12,7 +12,7 @@ from newsletter.delivery import output_folder
 from newsletter.delivery.limits import html_size_verdict
 from newsletter.delivery.message import build_message
 from newsletter.errors import Finding, ImageProblem, InputError, Problem, display_path
-from newsletter.images import stage
+from newsletter.images import photo_metadata, stage
 from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue, read_issue
 from newsletter.reading.load import Loc
@@ -37,6 +37,7 @@ class Build:
     eml: bytes
     renditions: list[Rendition]
     findings: list[Finding] = field(default_factory=list)  # what the build itself noticed
+    from_files: list[photo_metadata.FromFile] = field(default_factory=list)  # IPTC/XMP texts
 
     @property
     def stem(self) -> str:
@@ -63,6 +64,16 @@ class Build:
                 for r in self.renditions
             ],
             "image_bytes": sum(len(r.data) for r in self.renditions),
+            # The captions and credits the build took from the photo files' IPTC/XMP.
+            "from_photo_files": [
+                {
+                    "photo": self.source.issue.lead.gallery[f.index].photo,
+                    "field": f.field,
+                    "from": f.taken.source,
+                    "cut": f.taken.cut,
+                }
+                for f in self.from_files
+            ],
             "errors": [str(f) for f in self.findings if f.severity == "error"],
             "warnings": [str(f) for f in self.findings if f.severity == "warning"],
             "findings": [finding.as_json() for finding in self.findings],
@@ -94,10 +105,11 @@ def build_issue(
     preview serves the images itself).
     """
     settings, config_path = settings_for(issue_path, config)
-    source = read_issue(issue_path)
+    source = read_issue(issue_path, photo_metadata.file_text_problems)
     language = source.issue.language
     _check_language(source)
     settings = settings.for_language(_edition_key(settings, language))
+    source, from_files = photo_metadata.fill_gallery(source)
     photos = make_images(source, settings, cache_dir, progress)
     logo = make_logo(settings, config_path, cache_dir)
     if local_images:
@@ -129,6 +141,7 @@ def build_issue(
         eml=message.as_bytes(),
         renditions=photos.all + ([logo] if logo else []),
         findings=findings,
+        from_files=from_files,
     )
 
 

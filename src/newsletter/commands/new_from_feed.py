@@ -23,6 +23,7 @@ from newsletter.drafting.issue_text import MAX_STORIES, Draft, DraftPhoto, issue
 from newsletter.drafting.new_items import FoundFeed, load_feed, new_items
 from newsletter.drafting.photos import PhotoFolder
 from newsletter.errors import EnvironmentFailure, InputError, Problem, display_path
+from newsletter.images import photo_metadata
 from newsletter.reading.settings import CONFIG_NAME, find_config, load_settings, settings_lines
 
 MAX_GALLERY = 20  # photos of the lead taken from its item
@@ -196,10 +197,11 @@ def _draft(
 ) -> Draft:
     lead, others = items[0], items[1:]
     gallery = [
-        _photo(photos, link.url, link.caption, link.credit) for link in lead.photos[:MAX_GALLERY]
+        _photo(photos, link.url, link.caption, link.credit, language)
+        for link in lead.photos[:MAX_GALLERY]
     ] or [DraftPhoto("", "", "")]
     stories = [
-        (item, _photo(photos, item.photos[0].url, "", "") if item.photos else None)
+        (item, _photo(photos, item.photos[0].url, "", "", language) if item.photos else None)
         for item in others[:MAX_STORIES]
     ]
     return Draft(
@@ -216,13 +218,26 @@ def _draft(
     )
 
 
-def _photo(photos: PhotoFolder, url: str, caption: str, credit: str) -> DraftPhoto:
-    """A photo downloaded and moved into place, or left empty with the reason (a warning)."""
+def _photo(photos: PhotoFolder, url: str, caption: str, credit: str, language: str) -> DraftPhoto:
+    """A photo downloaded and moved into place, with the caption and credit the feed gives or
+    else the photo file's own (IPTC/XMP); or left empty with the reason (a warning)."""
     got = photos.get(url)
     if isinstance(got, str):
         print(f"warning: {got}; left for you to fill in", file=sys.stderr)
         return DraftPhoto("", caption, credit, problem=got)
-    return DraftPhoto(photos.place(got), caption, credit)
+    try:
+        own = photo_metadata.read(got, language)
+    except photo_metadata.MetadataProblem:
+        own = photo_metadata.PhotoText(None, None)  # unusable: the editor writes them
+    from_caption = own.caption if not caption and own.caption else None
+    from_credit = own.credit if not credit and own.credit else None
+    return DraftPhoto(
+        photos.place(got),
+        from_caption.text if from_caption else caption,
+        from_credit.text if from_credit else credit,
+        caption_from=from_caption.source if from_caption else "",
+        credit_from=from_credit.source if from_credit else "",
+    )
 
 
 def _report(

@@ -225,6 +225,19 @@ def credits(ctx: Context) -> Iterator[Finding]:
 # Links -----------------------------------------------------------------------------------
 
 
+@rule("NL205", "a caption taken from the photo file's IPTC/XMP (read it before sending)")
+def caption_from_file(ctx: Context) -> Iterator[Finding]:
+    for taken in ctx.build.from_files:
+        if taken.field != "caption":
+            continue
+        cut = f", cut to {len(taken.taken.text)} characters" if taken.taken.cut else ""
+        message = (
+            f"caption taken from the photo's {taken.taken.source}{cut}: read it, and write "
+            "it in the issue file if it needs changing"
+        )
+        yield ctx.in_issue(("lead", "gallery", taken.index), "NL205", "warning", message)
+
+
 @rule("NL301", "links are https, http or mailto, never script or data")
 def link_schemes(ctx: Context) -> Iterator[Finding]:
     for href, _ in _links(ctx):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import yaml
 
 from newsletter.drafting.feed import Item
-from newsletter.drafting.plain_text import shorten
+from newsletter.reading.sentences import shorten
 
 MAX_STORIES = 10  # "Also in this issue"; the rest are listed in a comment
 TITLE_LIMIT = 300
@@ -27,6 +27,8 @@ class DraftPhoto:
     caption: str
     credit: str
     problem: str = ""
+    caption_from: str = ""  # where in the photo file the caption was read, if it was
+    credit_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,16 @@ def _photo(photo: DraftPhoto, text: _Texts) -> list[str]:
     credit = shorten(photo.credit, CREDIT_LIMIT)
     return [
         "    - " + _field(0, "photo", photo.path, why),
-        text(6, "caption", caption, "the feed gives none: what does it show?"),
-        _field(6, "credit", credit, "the feed gives none: who took it?"),
-    ]
+        _noted(text(6, "caption", caption, "the feed gives none: what does it show?"),
+               photo.caption_from),
+        _noted(_field(6, "credit", credit, "the feed gives none: who took it?"),
+               photo.credit_from),
+    ]  # fmt: skip
+
+
+def _noted(line: str, source: str) -> str:
+    """`line`, saying where in the photo file its text was read."""
+    return f"{line}  # from the photo file's {source}: read it" if source else line
 
 
 def _story(item: Item, photo: DraftPhoto | None, text: _Texts) -> list[str]:

@@ -24,13 +24,16 @@ from pathlib import Path
 
 import mozjpeg_lossless_optimization
 import oxipng
+import pillow_heif
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from newsletter.errors import ImageProblem
 from newsletter.images import quality_search
 from newsletter.images.rendition import QUALITY_FLOOR, Rendition
 
-ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF")  # MPO opens as JPEG
+# MPO opens as JPEG; HEIF (HEIC from phones) through pillow-heif, AVIF through Pillow itself.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "HEIF", "AVIF")
+FORMAT_NAMES = "JPEG, PNG, GIF, WebP, TIFF, HEIC or AVIF"
 MAX_PIXELS = 50_000_000  # 50 MP: more than any camera the desk uses; more is a bomb
 GRAPHIC_COLOURS = 1024  # at most this many colours: a logo, chart or screenshot, not a photo
 GRAPHIC_GREYS = 32  # the same for a greyscale image (a black-and-white photo has hundreds)
@@ -38,6 +41,11 @@ DRAFT_GAP = 3  # decode a JPEG to at least 3x the target size: scored within 0.4
 _ORIENTATION = 0x0112
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 Image.init()  # register every format plugin, so `formats=` below can name them
+# pillow-heif's documented way in: Pillow opens HEIF files from here on. It applies the
+# file's own rotation and mirroring and then sets the EXIF orientation to 1, and gives the
+# primary image of a multi-image file (a burst, a Live Photo) first; 10-bit images come as
+# 8-bit, scaled.
+pillow_heif.register_heif_opener()
 # Pillow's own bomb check warns (on stderr) from 89 MP and refuses from 179 MP. Ours below is
 # stricter, exact and silent: opening reads only the header, and nothing is decoded until the
 # size has been checked.
@@ -96,6 +104,12 @@ def decoded_format(path: Path) -> str:
         return kind
 
 
+def open_image(path: Path) -> Image.Image:
+    """Open the image file at `path`, reading its header and metadata but no pixels, checked
+    as make_rendition checks it; raise ImageProblem (or OSError if it cannot be read)."""
+    return _open(path)
+
+
 def _open(source: bytes | Path) -> Image.Image:
     """Open an image's bytes, or its file (reading only what Pillow needs), checked."""
     empty = not source if isinstance(source, bytes) else source.stat().st_size == 0
@@ -105,7 +119,7 @@ def _open(source: bytes | Path) -> Image.Image:
         opened = io.BytesIO(source) if isinstance(source, bytes) else source
         image = Image.open(opened, formats=ACCEPTED_FORMATS)
     except UnidentifiedImageError:
-        raise ImageProblem("not an image, or not JPEG, PNG, GIF, WebP or TIFF") from None
+        raise ImageProblem(f"not an image, or not {FORMAT_NAMES}") from None
     except (OSError, SyntaxError, ValueError):
         raise ImageProblem("image file is damaged or truncated") from None
     if image.width * image.height > MAX_PIXELS:
@@ -114,7 +128,7 @@ def _open(source: bytes | Path) -> Image.Image:
             f"image is too large ({image.width}x{image.height} pixels; "
             f"at most {MAX_PIXELS // 1_000_000} megapixels)"
         )
-    if getattr(image, "n_frames", 1) > 1:
+    if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":
         image.seek(0)  # an animated GIF or WebP: the first frame stands for it
     return image
 

@@ -106,7 +106,13 @@ def check_language(value: str) -> str:
     return value
 
 
+def _text_or_empty(value: str) -> str:
+    return _text(value) if value.strip() else ""
+
+
 Text = Annotated[str, Rule(_text, {"minLength": 1, "maxLength": MAX_TEXT})]
+# Text that may be left "": the build then takes it from elsewhere (a photo's own caption).
+TextOrEmpty = Annotated[str, Rule(_text_or_empty, {"maxLength": MAX_TEXT})]
 Url = Annotated[str, Rule(check_web_url, {"format": "uri", "pattern": "^https?://"})]
 Email = Annotated[str, Rule(check_email, {"format": "email"})]
 Colour = Annotated[str, Rule(_colour, {"pattern": "^#[0-9a-fA-F]{6}$"})]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,20 @@ class SourceIssue:
         return (self.folder / photo).resolve() if photo else None
 
 
-def read_issue(path: Path) -> SourceIssue:
-    """Load and validate `path`; raise InputError listing every problem found."""
+# What a photo file's own text lacks for the fields an issue leaves to it: (field, message)
+# for each, the message None when the file simply has no such text; given by the image layer
+# (images/photo_metadata.py), which reads photo files.
+FileTextCheck = Callable[[Path, str, Sequence[str]], list[tuple[str, str | None]]]
+NO_CAPTION = "the photo file has no IPTC or XMP caption either"
+
+
+def read_issue(path: Path, file_text: FileTextCheck | None = None) -> SourceIssue:
+    """Load and validate `path`; raise InputError listing every problem found, with
+    `file_text`, those of the captions and credits left to the photo files too."""
     data, smap = load_yaml(path, display_path(path), _SHAPE)
     problems = _file_problems(data, path.parent, smap) + _body_problems(data, smap)
+    if file_text is not None:
+        problems += _left_to_files(data, path.parent, smap, file_text)
     try:
         issue = validate(Issue, data, smap)
     except InputError as exc:
@@ -98,6 +109,31 @@ def _file_problems(data: Any, folder: Path, smap: SourceMap) -> list[Problem]:
             problems.append(smap.problem(loc, _not_found(folder, photo)))
         elif not target.is_file():
             problems.append(smap.problem(loc, f"not a file: {photo}"))
+    return problems
+
+
+def _left_to_files(
+    data: Any, folder: Path, smap: SourceMap, file_text: FileTextCheck
+) -> list[Problem]:
+    """The problems of the gallery captions and credits left out (or "") for the photo files
+    to give."""
+    language = data.get("language") if isinstance(data, dict) else None
+    problems = []
+    for index, item in enumerate(_gallery(data)):
+        if not isinstance(item, dict) or not isinstance(item.get("photo"), str):
+            continue
+        left = [name for name in ("caption", "credit") if not str(item.get(name) or "").strip()]
+        loc = ("lead", "gallery", index)
+        missing = "must not be empty" if "caption" in item else "required field is missing"
+        target = (folder / item["photo"].strip()).resolve()
+        if "caption" in left and not item["photo"].strip():
+            problems.append(smap.problem((*loc, "caption"), missing))  # no file to ask
+            continue
+        if not left or not target.is_relative_to(folder.resolve()) or not target.is_file():
+            continue  # nothing left to the file, or no file: _file_problems says why
+        for name, message in file_text(target, str(language or "en"), left):
+            text = message or f"{missing} ({NO_CAPTION})"
+            problems.append(smap.problem((*loc, name), text))
     return problems
 
 

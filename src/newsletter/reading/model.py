@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsletter.reading.fields import Email, Language, Positive, Text, Url, doc
+from newsletter.reading.fields import Email, Language, Positive, Text, TextOrEmpty, Url, doc
 from newsletter.reading.validate import check_declarations
 
 
@@ -14,8 +14,20 @@ class Photo:
     """One photo of the lead story's gallery."""
 
     photo: Text = field(metadata=doc("Path of the image file, relative to the issue file."))
-    caption: Text = field(metadata=doc("What the photo shows; printed under it."))
-    credit: Text | None = field(default=None, metadata=doc("Who took the photo, e.g. IWPR."))
+    caption: TextOrEmpty = field(
+        default="",
+        metadata=doc(
+            'What the photo shows; printed under it. Left out or "": the caption written '
+            "in the photo file (IPTC/XMP)."
+        ),
+    )
+    credit: TextOrEmpty | None = field(
+        default=None,
+        metadata=doc(
+            'Who took the photo, e.g. IWPR. Left out or "": the credit written in the photo '
+            "file (IPTC/XMP), if any."
+        ),
+    )
     alt: Text | None = field(default=None, metadata=doc("Alt text; defaults to the caption."))
 
     @property
