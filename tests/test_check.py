@@ -188,6 +188,30 @@ def test_nl203_alt_text_that_is_a_file_name(desk: Path) -> None:
     ]
 
 
+@triggers("NL206")
+def test_nl206_alt_text_that_repeats_the_caption(desk: Path) -> None:
+    caption = (
+        "Wreckage of a building in Khorog destroyed in fighting between government forces "
+        "and rebels."
+    )
+    text = sample().replace(
+        "      credit: IWPR\n", f"      credit: IWPR\n      alt: 'Photo: {caption}'\n", 1
+    )
+    line = line_of(text, "alt: 'Photo:")
+    assert findings(desk, text) == [
+        f"{ISSUE}:{line}: lead.gallery[0].alt: warning NL206: alt text repeats the caption, "
+        "which is printed under the photo: a screen reader reads it twice; say what the photo "
+        "shows, or leave alt out"
+    ]
+    described = sample().replace(
+        "      credit: IWPR\n",
+        "      credit: IWPR\n      alt: A five-storey block, its "
+        "upper floors burnt out, seen from the street.\n",
+        1,
+    )
+    assert findings(desk, described) == []
+
+
 @triggers("NL204")
 def test_nl204_caption_without_credit(desk: Path) -> None:
     text = sample().replace("      credit: IWPR\n", "", 1)

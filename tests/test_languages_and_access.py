@@ -269,3 +269,27 @@ def test_dark_mode_markup(sample_build: Build) -> None:
     assert '<meta name="supported-color-schemes" content="light dark">' in html
     assert "@media (prefers-color-scheme: dark)" in html
     assert "[data-ogsc] .card" in html and "[data-ogsb] .card" in html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("stem", EDITIONS)
+def test_a_screen_reader_hears_each_caption_once(
+    browser: Browser, local_outputs: dict[str, Path], stem: str
+) -> None:
+    page = browser.new_page(viewport={"width": 600, "height": 900})
+    try:
+        page.goto(local_outputs[stem].as_uri())
+        tree = page.locator("body").aria_snapshot()  # what the accessibility tree announces
+        captions = page.eval_on_selector_all(
+            "p.caption", "ps => ps.map(p => p.firstChild.textContent.trim())"
+        )
+        alts = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.alt)")
+    finally:
+        page.close()
+    assert len(captions) == 9
+    for caption in captions:
+        assert tree.count(caption) == 1, caption
+    label = {"khorog": "Photo {} of 9", "ru": "Фото {} из 9", "fa": "عکس {} از 9"}
+    assert alts == [label[stem.rsplit("-", 1)[-1]].format(n) for n in range(1, 10)]
+    for alt in alts:
+        assert f'img "{alt}"' in tree  # each photo announced by its short label

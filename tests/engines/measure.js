@@ -81,6 +81,14 @@
     docHeight: Math.max(root.scrollHeight, document.body.scrollHeight),
     images,
     smallestText: smallest,
+    // Dates and addresses Apple Mail's data detectors turned into links: their look, and the
+    // text around them.
+    dataDetectors: [...document.querySelectorAll("a[x-apple-data-detectors]")].map((a) => ({
+      text: a.textContent,
+      color: getComputedStyle(a).color,
+      around: getComputedStyle(a.parentElement).color,
+      decoration: getComputedStyle(a).textDecorationLine,
+    })),
     // The inbox's preview line: hidden in the e-mail (a box with no height shows nothing).
     preheader: (() => {
       const element = document.querySelector(".preheader");

@@ -201,15 +201,31 @@ def relative_images(ctx: Context) -> Iterator[Finding]:
 @rule("NL203", "alt text that describes the photo")
 def alt_text(ctx: Context) -> Iterator[Finding]:
     for index, photo in enumerate(ctx.build.source.issue.lead.gallery):
-        alt = photo.alt_text
+        alt = photo.alt or ""
         stem = Path(photo.photo).stem
-        if _FILE_NAME.search(alt) or alt.lower() in (stem.lower(), Path(photo.photo).name.lower()):
-            field = "alt" if photo.alt else "caption"
+        if alt and (
+            _FILE_NAME.search(alt) or alt.lower() in (stem.lower(), Path(photo.photo).name.lower())
+        ):
             yield ctx.in_issue(
-                ("lead", "gallery", index, field),
+                ("lead", "gallery", index, "alt"),
                 "NL203",
                 "error",
                 f"alt text is a file name ({alt!r}): say what the photo shows",
+            )
+
+
+@rule("NL206", "alt text that does not repeat the caption")
+def alt_repeats_caption(ctx: Context) -> Iterator[Finding]:
+    for index, photo in enumerate(ctx.build.source.issue.lead.gallery):
+        alt = " ".join((photo.alt or "").split()).casefold()
+        caption = " ".join(photo.caption.split()).casefold()
+        if alt and caption and caption in alt:
+            yield ctx.in_issue(
+                ("lead", "gallery", index, "alt"),
+                "NL206",
+                "warning",
+                "alt text repeats the caption, which is printed under the photo: a screen "
+                "reader reads it twice; say what the photo shows, or leave alt out",
             )
 
 

@@ -28,12 +28,13 @@ class Photo:
             "file (IPTC/XMP), if any."
         ),
     )
-    alt: Text | None = field(default=None, metadata=doc("Alt text; defaults to the caption."))
-
-    @property
-    def alt_text(self) -> str:
-        """What a screen reader (or a client with images off) says for this photo."""
-        return self.alt or self.caption
+    alt: Text | None = field(
+        default=None,
+        metadata=doc(
+            "What the photo shows, for screen readers and images off; not the caption again "
+            '(printed under it). Left out: a short label, "Photo 2 of 9".'
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class Picture:
     height: int
     column: int  # its column's width on a desktop, padding included
     fluid: bool  # fills the column on a phone
+    number: int = 1  # its place in the gallery, from 1
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Page:
             "pair_padding": layout.PAIR_PADDING,
             "lead_picture": self.rows[0][0] if self.rows else None,
             "gallery_rows": self.rows[1:],
+            "gallery_count": len(self.issue.lead.gallery),
             "story_thumbs": self.thumbs,
             "thumb_column": layout.THUMB_COLUMN,
             "web_url": self.web_url,
@@ -119,8 +121,10 @@ def lay_out(
     base = _format(settings.links.image_base_url, source.stem) or "images/"
     base = base if base.endswith("/") else base + "/"
     pictures = [
-        _picture(photo, rendition, slot, base)
-        for photo, rendition, slot in zip(issue.lead.gallery, renditions, slots, strict=True)
+        _picture(photo, rendition, slot, base, number)
+        for number, (photo, rendition, slot) in enumerate(
+            zip(issue.lead.gallery, renditions, slots, strict=True), start=1
+        )
     ]
     rows = [
         [picture for picture, slot in zip(pictures, slots, strict=True) if slot.row == row]
@@ -178,10 +182,12 @@ def _format(template: str | None, stem: str) -> str | None:
     return template.replace("{issue}", stem) if template else None
 
 
-def _picture(photo: Photo, rendition: Rendition, slot: layout.Slot, base: str) -> Picture:
+def _picture(
+    photo: Photo, rendition: Rendition, slot: layout.Slot, base: str, number: int
+) -> Picture:
     width = min(slot.width, rendition.width)  # never shown wider than its pixels
     height = round(rendition.height * width / rendition.width)
-    return Picture(photo, base + rendition.name, width, height, slot.column, slot.fluid)
+    return Picture(photo, base + rendition.name, width, height, slot.column, slot.fluid, number)
 
 
 def _thumb(rendition: Rendition, base: str, widest: int = layout.THUMB_WIDTH) -> Thumb:

@@ -14,7 +14,9 @@ The steps run in this order, each for a reason:
                     the only form Thunderbird applies, scoped to Thunderbird alone.
 6. outlook_fonts  - give Outlook for Windows fonts Windows has and exact line heights, in an
                     <!--[if mso]> style (after inlining, which would copy it everywhere).
-7. fold_lines     - keep every line under SMTP's 998-byte limit so the HTML part can be sent
+7. apple_mail     - keep Apple Mail's data detectors from painting dates and addresses as
+                    links, in a <style> of its own (after inlining, for the same reason).
+8. fold_lines     - keep every line under SMTP's 998-byte limit so the HTML part can be sent
                     as 8bit instead of base64 (which would add a third to its size).
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from newsletter.rendering.transforms import (
+    apple_mail,
     doctype,
     fold_lines,
     image_heights,
@@ -43,6 +46,7 @@ def run(html: str, placeholders: Mapping[str, str], fonts: tuple[str, str]) -> s
         doctype.ensure_doctype,
         thunderbird_media.repeat_for_thunderbird,
         lambda h: outlook_fonts.add_outlook_style(h, *fonts),
+        apple_mail.calm_data_detectors,
         fold_lines.fold_long_lines,
     )
     for step in steps:
