@@ -109,7 +109,7 @@ def test_nl101_and_nl102_html_size_and_unsubscribe_position(desk: Path) -> None:
 
 @triggers("NL101")
 def test_nl101_warns_from_80_kb(desk: Path) -> None:
-    found = findings(desk, with_body(45))
+    found = findings(desk, with_body(40))
     size = len(built_html(desk).encode())
     assert 80_000 <= size < 102_000
     assert found == [
@@ -393,6 +393,18 @@ def test_check_does_not_write_anything(desk: Path) -> None:
     (desk / ISSUE).write_text(sample())
     assert run_check(desk, ISSUE).returncode == 0
     assert not (desk / "build").exists()
+
+
+@triggers("NL504")
+def test_nl504_a_colour_no_dark_rule_covers(desk: Path) -> None:
+    dark = desk / "templates" / "partials" / "dark.mjml.j2"
+    dark.write_text(dark.read_text(encoding="utf-8").replace('".card h4", ', ""))
+    body = "  body: |\n    ### Background\n\n"
+    text = sample().replace("  body: |\n", body, 1)
+    assert findings(desk, text) == [
+        f"{ISSUE}: error NL504: <h4> keeps its text colour #1f2328 in dark mode: 1.05:1 on "
+        "dark_background #1b1f24 (at least 4.5:1); no dark rule covers it"
+    ]
 
 
 @triggers("NL601")

@@ -61,8 +61,8 @@ def test_html_language_headings_and_images(sample_build: Build) -> None:
     assert tree.xpath("//h1")[0].text_content() == "Tajikistan: Khorog Hard Hit by Gunbattles"
     images = tree.xpath("//img")
     assert len(images) == 9
-    for img, caption in zip(images, CAPTIONS, strict=True):
-        assert img.get("alt") == caption
+    for number, img in enumerate(images, start=1):
+        assert img.get("alt") == f"Photo {number} of 9"  # the caption is printed under it
         assert re.fullmatch(r"[1-9]\d*", img.get("width")), img.get("width")
         assert re.fullmatch(r"[1-9]\d*", img.get("height")), img.get("height")
         assert "height:auto" in img.get("style").replace(" ", "")

@@ -15,6 +15,7 @@ from . import pixels
 from .harness import Render
 
 CONTRAST_MIN = 4.5
+RULE_CONTRAST_MIN = 3.0  # a border or rule, in dark mode
 TEXT_MIN_PX = 14
 HEIGHT_TOLERANCE = 0.05  # a page this much taller or shorter than Chromium's lost or gained a block
 PHONE = 375
@@ -107,10 +108,28 @@ def in_page(render: Render, m: dict[str, Any], palette: dict[str, str]) -> list[
                 f"{role} contrast {ratio:.2f}:1 ({hex_of(text['color'])} on "
                 f"{hex_of(text['background'])})"
             )
+    found += contrast_problems(m.get("contrasts") or [], render.scheme)
     brand = palette["dark_brand"] if render.scheme == "dark" else palette["brand"]
     if colours["brand"] is not None and hex_of(colours["brand"]["color"]) != brand:
         found.append(f"brand shown {hex_of(colours['brand']['color'])}, not {brand}")
     return found
+
+
+def contrast_problems(contrasts: list[dict[str, Any]], scheme: str) -> list[str]:
+    """Every visible text below 4.5:1 against what is behind it; in dark mode, every visible
+    border or rule below 3:1 too (in light mode the section dividers are a faint line)."""
+    found = []
+    for item in contrasts:
+        if item["kind"] == "border" and scheme != "dark":
+            continue
+        minimum = CONTRAST_MIN if item["kind"] == "text" else RULE_CONTRAST_MIN
+        ratio = contrast_ratio(hex_of(item["color"]), hex_of(item["background"]))
+        if ratio < minimum:
+            found.append(
+                f"{item['kind']} {ratio:.2f}:1 on <{item['tag'].lower()}> {item['text']!r} "
+                f"({hex_of(item['color'])} on {hex_of(item['background'])})"
+            )
+    return sorted(set(found))
 
 
 def in_pixels(render: Render, palette: dict[str, str]) -> list[str]:

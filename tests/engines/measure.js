@@ -81,6 +81,30 @@
     docHeight: Math.max(root.scrollHeight, document.body.scrollHeight),
     images,
     smallestText: smallest,
+    // Every visible text and every visible border or rule, with the background behind it: the
+    // contrast rules (checks.py) hold each to its minimum, in light and dark alike.
+    contrasts: (() => {
+      const found = [];
+      for (const element of document.body.querySelectorAll("*")) {
+        if (!shown(element)) continue;
+        const style = getComputedStyle(element);
+        const back = backgroundOf(element);
+        const ownText = [...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (ownText) {
+          found.push({ kind: "text", tag: element.tagName, text: element.textContent.trim().slice(0, 40),
+                       color: style.color, background: back });
+        }
+        for (const side of ["Top", "Right", "Bottom", "Left"]) {
+          if (style[`border${side}Style`] === "none" || px(style[`border${side}Width`]) === 0) continue;
+          const colour = style[`border${side}Color`];
+          if (!opaque(colour)) continue;
+          const behind = element.parentElement ? backgroundOf(element.parentElement) : back;
+          found.push({ kind: "border", tag: element.tagName, text: `${side.toLowerCase()} border`,
+                       color: colour, background: behind });
+        }
+      }
+      return found;
+    })(),
     // Dates and addresses Apple Mail's data detectors turned into links: their look, and the
     // text around them.
     dataDetectors: [...document.querySelectorAll("a[x-apple-data-detectors]")].map((a) => ({

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cssselect import ExpressionError, SelectorError
 from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
 
 from newsletter.delivery import spamassassin
 from newsletter.delivery.limits import STYLE_LIMIT_BYTES, UNSUBSCRIBE_WITHIN
@@ -29,7 +31,8 @@ PHOTO_WARN_BYTES = 200_000
 IMAGES_WARN_BYTES = 1_000_000
 SUBJECT_MAX = 78
 PREHEADER_RANGE = (40, 150)
-CONTRAST_MIN = 4.5
+CONTRAST_MIN = 4.5  # text (WCAG AA)
+RULE_CONTRAST_MIN = 3.0  # borders and rules that show structure (WCAG 1.4.11)
 VAGUE_LINK_TEXT = {
     "click here",
     "here",
@@ -260,6 +263,8 @@ def link_schemes(ctx: Context) -> Iterator[Finding]:
         scheme = urlsplit(href.strip()).scheme.lower()
         if href == ctx.build.settings.links.unsubscribe:
             continue  # a merge tag: the mailing service fills it in
+        if href.startswith("#"):
+            continue  # within the e-mail: a footnote and its way back
         if scheme in ("javascript", "data", "vbscript", "file"):
             yield _link_finding(ctx, href, "NL301", "error", f"{scheme}: link: {href[:60]!r}")
         elif scheme not in ("http", "https", "mailto"):
@@ -340,31 +345,33 @@ def preheader(ctx: Context) -> Iterator[Finding]:
 # Colours, footer, characters -------------------------------------------------------------
 
 
-@rule("NL501", "text and links readable against their background (WCAG AA 4.5:1)")
+@rule("NL501", "text (4.5:1) and rules (3:1) readable against their background, light and dark")
 def contrast(ctx: Context) -> Iterator[Finding]:
     colours = ctx.build.settings.colours
     pairs = [
-        ("text", "background"),
-        ("muted", "background"),
-        ("link", "background"),
-        ("muted", "page"),
-        ("brand", "background"),
-        ("dark_text", "dark_background"),
-        ("dark_muted", "dark_background"),
-        ("dark_link", "dark_background"),
-        ("dark_muted", "dark_page"),
-        ("dark_brand", "dark_background"),
+        ("text", "background", CONTRAST_MIN),
+        ("muted", "background", CONTRAST_MIN),
+        ("link", "background", CONTRAST_MIN),
+        ("muted", "page", CONTRAST_MIN),
+        ("brand", "background", CONTRAST_MIN),
+        ("rule", "background", RULE_CONTRAST_MIN),
+        ("dark_text", "dark_background", CONTRAST_MIN),
+        ("dark_muted", "dark_background", CONTRAST_MIN),
+        ("dark_link", "dark_background", CONTRAST_MIN),
+        ("dark_muted", "dark_page", CONTRAST_MIN),
+        ("dark_brand", "dark_background", CONTRAST_MIN),
+        ("dark_rule", "dark_background", RULE_CONTRAST_MIN),
     ]
-    for fore, back in pairs:
+    for fore, back, minimum in pairs:
         ratio = contrast_ratio(getattr(colours, fore), getattr(colours, back))
-        if ratio < CONTRAST_MIN:
+        if ratio < minimum:
             yield ctx.in_settings(
                 ("colours", fore),
                 "NL501",
                 "error",
                 f"{fore} {getattr(colours, fore)} on {back} "
                 f"{getattr(colours, back)} has contrast {ratio:.2f}:1 "
-                f"(at least {CONTRAST_MIN}:1)",
+                f"(at least {minimum:g}:1)",
             )
 
 
@@ -408,6 +415,72 @@ def control_characters(ctx: Context) -> Iterator[Finding]:
             "error",
             "the HTML contains a control character U+0080-U+009F (from a template or the settings)",
         )
+
+
+@rule("NL504", "every colour the e-mail inlines turns dark in dark mode")
+def dark_coverage(ctx: Context) -> Iterator[Finding]:
+    """The e-mail as dark mode shows it, worked out from its own dark rules: each element
+    with an inlined text or border colour that no dark rule replaces keeps its light colour
+    on the dark background; that fails below 4.5:1 (text) or 3:1 (a border or rule)."""
+    back = ctx.build.settings.colours.dark_background
+    # The elements themselves, not id()s: lxml keeps one proxy per node only while it lives.
+    covered: dict[str, set[lxml_html.HtmlElement]] = {"color": set(), "border": set()}
+    for selectors, declarations in _dark_rules(ctx.build.html):
+        kind = "color" if re.search(r"(^|;)\s*color\s*:", declarations) else "border"
+        if "border" not in declarations and kind == "border":
+            continue
+        for selector in selectors.split(","):
+            try:
+                matched = CSSSelector(selector.strip())(ctx.tree)
+            except (SelectorError, ExpressionError):
+                continue
+            covered[kind].update(matched)
+    reported: set[str] = set()
+    for element in ctx.tree.iter():
+        if not isinstance(element.tag, str) or "mso-hide:all" in (element.get("style") or ""):
+            continue
+        for kind, colour in _inline_colours(element):
+            has_text = bool((element.text or "").strip()) or element.tag == "img"
+            if element in covered[kind] or (kind == "color" and not has_text):
+                continue
+            minimum = CONTRAST_MIN if kind == "color" else RULE_CONTRAST_MIN
+            ratio = contrast_ratio(colour, back)
+            what = "text" if kind == "color" else "border"
+            message = (
+                f"<{element.tag}> keeps its {what} colour {colour} in dark mode: {ratio:.2f}:1 "
+                f"on dark_background {back} (at least {minimum:g}:1); no dark rule covers it"
+            )
+            if ratio < minimum and message not in reported:
+                reported.add(message)
+                yield ctx.in_output("NL504", "error", message)
+
+
+_DARK_BLOCK = re.compile(r"@media\s*\(prefers-color-scheme:\s*dark\)\s*\{")
+_INLINE_COLOUR = re.compile(r"(?:^|;)\s*(color|border(?:-[a-z]+)*)\s*:\s*([^;]+)")
+
+
+def _dark_rules(html: str) -> Iterator[tuple[str, str]]:
+    """(selectors, declarations) of each rule of the e-mail's dark-mode @media blocks."""
+    for found in _DARK_BLOCK.finditer(html):
+        depth, start = 1, found.end()
+        end = start
+        while depth and end < len(html):
+            depth += {"{": 1, "}": -1}.get(html[end], 0)
+            end += 1
+        yield from re.findall(r"([^{}]+)\{([^{}]*)\}", html[start : end - 1])
+
+
+def _inline_colours(element: lxml_html.HtmlElement) -> Iterator[tuple[str, str]]:
+    """("color" or "border", #rrggbb) for each colour in the element's inline style (a
+    border's only when it is drawn)."""
+    for name, value in _INLINE_COLOUR.findall(element.get("style") or ""):
+        hexes = re.findall(r"#[0-9a-fA-F]{6}\b", value)
+        if not hexes:
+            continue
+        if name == "color":
+            yield "color", hexes[0].lower()
+        elif "none" not in value and not re.search(r"(^|\s)0(px)?(\s|$)", value.strip()):
+            yield "border", hexes[0].lower()
 
 
 # Language --------------------------------------------------------------------------------

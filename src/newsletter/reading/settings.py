@@ -120,6 +120,7 @@ class Colours:
     page: Colour = "#eef0f2"
     link: Colour = "#0b57a4"
     brand: Colour = "#8a1c1c"
+    rule: Colour = "#848d97"  # quotes' bars, table rules, <hr>: 3:1 against the background
     # In dark mode (clients that honour prefers-color-scheme, and Outlook.com). Text colours
     # need a luminance above 200 (of 255) to survive Thunderbird's own dark recolouring,
     # which replaces darker ones with its grey: hence the pale brand, link and muted colours.
@@ -129,6 +130,7 @@ class Colours:
     dark_page: Colour = "#111417"
     dark_link: Colour = "#a8d4ff"
     dark_brand: Colour = "#ffbdbd"
+    dark_rule: Colour = "#6e7681"
 
 
 def _seconds(value: int) -> int:
