@@ -27,6 +27,7 @@ P3_RED = (220, 60, 50)  # inside sRGB's gamut, so it must come out as sRGB's (23
 GREY = (128, 128, 128)
 TOLERANCE = 6  # levels per channel, after our JPEG and the source's own lossy coding
 EXIFTOOL = shutil.which("exiftool")
+pillow_heif.register_heif_opener()  # for writing the fixtures (the build registers it itself)
 
 
 def phone_photo() -> Image.Image:

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import mozjpeg_lossless_optimization
 import oxipng
-import pillow_heif
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from newsletter.errors import ImageProblem
@@ -41,11 +40,9 @@ DRAFT_GAP = 3  # decode a JPEG to at least 3x the target size: scored within 0.4
 _ORIENTATION = 0x0112
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 Image.init()  # register every format plugin, so `formats=` below can name them
-# pillow-heif's documented way in: Pillow opens HEIF files from here on. It applies the
-# file's own rotation and mirroring and then sets the EXIF orientation to 1, and gives the
-# primary image of a multi-image file (a burst, a Live Photo) first; 10-bit images come as
-# 8-bit, scaled.
-pillow_heif.register_heif_opener()
+# HEIF's brands (ISO/IEC 23008-12) in a file's `ftyp` box; AVIF's (avif, avis) Pillow reads.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1",
+                b"msf1"}  # fmt: skip
 # Pillow's own bomb check warns (on stderr) from 89 MP and refuses from 179 MP. Ours below is
 # stricter, exact and silent: opening reads only the header, and nothing is decoded until the
 # size has been checked.
@@ -115,9 +112,10 @@ def _open(source: bytes | Path) -> Image.Image:
     empty = not source if isinstance(source, bytes) else source.stat().st_size == 0
     if empty:
         raise ImageProblem("image file is empty (0 bytes)")
+    _read_heif_if_needed(source)
     try:
         opened = io.BytesIO(source) if isinstance(source, bytes) else source
-        image = Image.open(opened, formats=ACCEPTED_FORMATS)
+        image = Image.open(opened, formats=[f for f in ACCEPTED_FORMATS if f in Image.OPEN])
     except UnidentifiedImageError:
         raise ImageProblem(f"not an image, or not {FORMAT_NAMES}") from None
     except (OSError, SyntaxError, ValueError):
@@ -131,6 +129,22 @@ def _open(source: bytes | Path) -> Image.Image:
     if getattr(image, "n_frames", 1) > 1 and image.format != "HEIF":
         image.seek(0)  # an animated GIF or WebP: the first frame stands for it
     return image
+
+
+def _read_heif_if_needed(source: bytes | Path) -> None:
+    """Let Pillow open HEIF (HEIC) files, when this one is: pillow-heif's documented way in,
+    made only then (libheif costs 7 MB of memory). It applies the file's own rotation and
+    mirroring and then sets the EXIF orientation to 1, gives the primary image of a
+    multi-image file (a burst, a Live Photo) first, and 10-bit images as 8-bit, scaled."""
+    if isinstance(source, bytes):
+        header = source[:12]
+    else:
+        with source.open("rb") as file:
+            header = file.read(12)
+    if header[4:8] == b"ftyp" and header[8:12] in _HEIF_BRANDS:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()  # idempotent
 
 
 def _orientation(image: Image.Image) -> int:
