@@ -3,6 +3,7 @@ served by a real HTTP server on 127.0.0.1; every download treated as untrusted i
 
 from __future__ import annotations
 
+import io
 import shutil
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import pillow_heif
 import pytest
 import yaml
 from PIL import Image
@@ -527,3 +529,67 @@ def test_a_photo_the_feed_does_not_caption_is_captioned_from_its_file(
         "Caption-Abstract: read it\n"
         '      credit: "IWPR"  # from the photo file\'s IPTC Credit: read it\n'
     ) in text
+
+
+def test_an_invalid_address_is_one_line(week: Path) -> None:
+    made, _ = failing(week, "http://example.org:99999/feed.xml")
+    assert (made.returncode, made.stderr.splitlines()) == (
+        2,
+        ["--from-feed: http://example.org:99999/feed.xml: not a valid web address"],
+    )
+
+
+def test_a_line_break_in_a_feeds_address_cannot_reach_the_drafted_files_lines(
+    week: Path, site: Site
+) -> None:
+    items = "".join(
+        f"<item><title>Story {n}</title><link>@BASE@/news/{n}</link>"
+        f"<pubDate>Mon, 06 Aug 2012 10:00:00 +0000</pubDate></item>"
+        for n in range(12)
+    )
+    evil = (
+        '<item><title>Evil</title><link>@BASE@/x\u2028subject: "Injected"</link>'
+        "<pubDate>Mon, 06 Aug 2012 09:00:00 +0000</pubDate>"
+        '<media:content url="http://[::1/a.jpg" medium="image"/></item>'
+    )
+    text = (
+        '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>T'
+        f"</title>{items}{evil}</channel></rss>"
+    )
+    made = draft(week, "--from-feed", site.feed("/evil.xml", text), "--language", "en",
+                 "--slug", "e")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    data = yaml.safe_load((week / "issues" / f"{DATE}-e.yaml").read_text(encoding="utf-8"))
+    assert "subject" not in data  # the address was dropped, not written as a line
+
+
+def test_figure_captions_stay_with_their_own_photo(week: Path, site: Site) -> None:
+    content = (
+        '<p><img src="@BASE@/photos/04-parked-car.jpg"></p>'
+        '<figure><img src="@BASE@/photos/06-street-lamps.jpg"></figure>'
+        '<figure><img src="@BASE@/photos/01-apartment-blocks.jpg">'
+        "<figcaption>Apartment blocks in Khorog.</figcaption></figure>"
+    )
+    text = (
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><title>T</title><item><title>Three photos</title>"
+        "<link>@BASE@/news/three</link><pubDate>Mon, 06 Aug 2012 10:00:00 +0000</pubDate>"
+        f"<content:encoded><![CDATA[{content}]]></content:encoded></item></channel></rss>"
+    )
+    made = draft(week, "--from-feed", site.feed("/figures.xml", text), "--language", "en",
+                 "--slug", "f")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    gallery = lead_of(week / "issues" / f"{DATE}-f.yaml")["gallery"]
+    assert isinstance(gallery, list)
+    assert [photo["caption"] for photo in gallery] == ["", "", "Apartment blocks in Khorog."]
+
+
+def test_a_heic_from_the_feed_is_saved_as_heic(week: Path, site: Site) -> None:
+    pillow_heif.register_heif_opener()
+    heic = io.BytesIO()
+    Image.open(ROOT / "issues" / "photos" / "04-parked-car.jpg").save(heic, "HEIF", quality=80)
+    photo = site.answer("/IMG_0042.HEIC", Answer(heic.getvalue(), "image/heic"))
+    feed = one_item_feed(site, "/heic.xml", photo)
+    made = draft(week, "--from-feed", feed, "--language", "en", "--slug", "h")
+    assert made.returncode == 0, made.stderr
+    assert (week / "issues" / "photos" / DATE / "01-img-0042.heic").is_file()

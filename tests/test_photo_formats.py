@@ -262,3 +262,45 @@ def test_no_caption_anywhere_is_the_usual_error(tmp_path: Path) -> None:
         "lead.gallery[0].caption: must not be empty (the photo file has no IPTC or XMP "
         "caption either)" in str(raised.value)
     )
+
+
+def with_app13(jpeg: bytes, resource: bytes) -> bytes:
+    """A JPEG with a Photoshop APP13 segment holding `resource` as its IPTC (8BIM 0x0404)."""
+    block = b"8BIM\x04\x04\x00\x00" + len(resource).to_bytes(4, "big") + resource
+    block += b"\0" * (len(block) % 2)
+    payload = b"Photoshop 3.0\0" + block
+    return jpeg[:2] + b"\xff\xed" + (len(payload) + 2).to_bytes(2, "big") + payload + jpeg[2:]
+
+
+def test_damaged_iptc_is_taken_as_none(tmp_path: Path) -> None:
+    plain = (ROOT / "issues" / "photos" / "04-parked-car.jpg").read_bytes()
+    damaged = with_app13(plain, b"\x1c\x02\x78\x05")  # a caption record cut short
+    with pytest.raises(Exception) as raised:  # no traceback: the caption rule speaks
+        built_with(tmp_path, damaged, "damaged.jpg", {"credit": "IWPR"})
+    assert (
+        "lead.gallery[0].caption: required field is missing (the photo file has no IPTC "
+        "or XMP caption either)" in str(raised.value)
+    )
+
+
+@needs_exiftool
+def test_an_unusable_credit_in_the_file_does_not_hide_its_caption(tmp_path: Path) -> None:
+    photo = captioned_jpeg(
+        tmp_path, "-XMP-dc:Description=Khorog at dusk.", "-XMP-photoshop:Credit=IW\u202ePR"
+    )
+    build = built_with(tmp_path, photo, "credit.jpg", {"credit": "IWPR"})
+    assert "Khorog at dusk." in build.html  # the caption it was asked for
+    with pytest.raises(Exception) as raised:  # asked for the credit too: refused, located
+        built_with(tmp_path, photo, "credit.jpg", {"caption": "Dusk."})
+    assert (
+        "lead.gallery[0].credit: the photo's XMP photoshop:Credit credit holds the control "
+        "character U+202E" in str(raised.value)
+    )
+
+
+def test_a_photo_that_is_no_image_says_so_not_that_it_lacks_a_caption(tmp_path: Path) -> None:
+    with pytest.raises(Exception) as raised:
+        built_with(tmp_path, b"not an image at all", "notes.jpg", {"credit": "IWPR"})
+    message = str(raised.value)
+    assert f"lead.gallery[0].photo: {NOT_AN_IMAGE}: photos/notes.jpg" in message
+    assert "caption" not in message

@@ -122,3 +122,17 @@ def test_check_without_spamassassin_says_so_once_and_goes_on(desk: Path) -> None
     ]
     assert "NL701" not in checked.stdout
     assert checked.stdout.splitlines()[-1] == "issues/2012-07-31-khorog-ru.yaml: no problems found"
+
+
+@needs_spamassassin
+def test_scoring_leaves_the_users_own_spamassassin_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    build = build_issue(SAMPLE, config=CONFIG, cache_dir=CACHE)
+    first, second = spamassassin.score(build.eml), spamassassin.score(build.eml)
+    assert first == second  # nothing learnt between runs
+    assert list(home.iterdir()) == []  # no ~/.spamassassin: no user_prefs, no Bayes tokens
+    assert first is not None and not any("BAYES" in hit.name for hit in first.hits)

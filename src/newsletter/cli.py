@@ -141,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
     )
     new.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         metavar="SECONDS",
         help="with --from-feed: how long to wait for the website to connect or answer "
         "(default: 10; a whole download may take six times as long)",
@@ -323,6 +323,16 @@ def _schema(args: argparse.Namespace) -> int:
 
     schema()
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"expected seconds from 0.1 to 600, got {text!r}")
+    return value
 
 
 def _date(text: str) -> dt.date:

@@ -156,7 +156,13 @@ def write_new(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         temporary.write_text(text, encoding="utf-8")
-        os.link(temporary, path)  # fails if `path` exists
+        try:
+            os.link(temporary, path)  # fails if `path` exists
+        except FileExistsError:
+            raise
+        except OSError:  # a disk without hard links (FAT, some network shares)
+            with path.open("x", encoding="utf-8") as out:  # still never over a file
+                out.write(text)
     finally:
         temporary.unlink(missing_ok=True)
 

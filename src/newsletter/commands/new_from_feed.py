@@ -105,14 +105,16 @@ def _texts(week: Week, drafts: dict[str, Draft], paths: dict[str, Path]) -> dict
 
 def _write(paths: dict[str, Path], texts: dict[str, str], photos: PhotoFolder) -> None:
     """Move the photos into place and write the files; on any failure, take all back."""
-    written = photos.keep()
+    written: list[Path] = []
     try:
+        photos.keep(written)
         for language, path in paths.items():
             write_new(path, texts[language])
             written.append(path)
     except BaseException:  # a full disk, Ctrl-C
         for done in written:
             done.unlink(missing_ok=True)
+        photos.remove_empty_target()
         raise
 
 
@@ -226,7 +228,7 @@ def _photo(photos: PhotoFolder, url: str, caption: str, credit: str, language: s
         print(f"warning: {got}; left for you to fill in", file=sys.stderr)
         return DraftPhoto("", caption, credit, problem=got)
     try:
-        own = photo_metadata.read(got, language)
+        own = photo_metadata.read(got, language) or photo_metadata.PhotoText(None, None)
     except photo_metadata.MetadataProblem:
         own = photo_metadata.PhotoText(None, None)  # unusable: the editor writes them
     from_caption = own.caption if not caption and own.caption else None

@@ -5,9 +5,11 @@ returns None."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 
 SUBSCRIBER = b"To: subscriber@example.com\r\n"  # what the mailing service adds to each copy
@@ -49,13 +51,18 @@ def score(message: bytes) -> Verdict | None:
     command = shutil.which("spamassassin")
     if command is None:
         return None
-    done = subprocess.run(
-        [command, "-L", "-t"],
-        input=SUBSCRIBER + message,
-        capture_output=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    # Sealed off from the user's own SpamAssassin: a scratch HOME (no user_prefs read or
+    # written) and no Bayes database consulted or trained, so the score is the same on every
+    # machine and every run, and checking an issue never teaches anyone's filter.
+    with tempfile.TemporaryDirectory(prefix="newsletter-spamassassin-") as home:
+        done = subprocess.run(
+            [command, "-L", "-t", "--cf=use_bayes 0", "--cf=bayes_auto_learn 0"],
+            input=SUBSCRIBER + message,
+            capture_output=True,
+            timeout=TIMEOUT,
+            check=False,
+            env={**os.environ, "HOME": home},
+        )
     report = done.stdout.decode("utf-8", "replace")
     if "Content analysis details:" not in report:
         error = done.stderr.decode("utf-8", "replace").strip().splitlines()

@@ -48,8 +48,13 @@ class Download:
 
 def check_address(url: str) -> str:
     """Return `url` if it is an absolute http(s) address; raise DownloadFailed otherwise."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port out of range raises ValueError
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        raise DownloadFailed(url, "not a valid web address") from None
+    if not valid:
         raise DownloadFailed(url, "not a web address (only http:// and https://)")
     return url
 
@@ -85,16 +90,23 @@ def fetch(
     check_address(url)
     given = url
     for _ in range(MAX_REDIRECTS + 1):
-        url = as_ascii(url)
+        url = as_ascii(check_address(url))
         try:
             return _get(url, limit, what, accept, timeout)
         except _Redirect as redirect:
-            url = urljoin(url, redirect.location)
+            try:
+                url = urljoin(url, redirect.location)
+            except ValueError:
+                raise DownloadFailed(given, "redirected to an address that is not valid") from None
         except _Failed as failure:
             message = _at(str(failure), url, given)
             raise DownloadFailed(given, message, network=failure.network) from None
         if urlsplit(url).scheme.lower() not in ("http", "https"):
             raise DownloadFailed(given, f"redirected to {url}, which is not an http(s) address")
+        try:
+            check_address(url)
+        except DownloadFailed:
+            raise DownloadFailed(given, "redirected to an address that is not valid") from None
     raise DownloadFailed(given, f"more than {MAX_REDIRECTS} redirects", network=True)
 
 
@@ -142,7 +154,7 @@ class _Failed(Exception):
 def _read(response: http.client.HTTPResponse, limit: int, what: str, deadline: float) -> bytes:
     too_large = f"larger than {limit // 1_000_000} MB, the most {what} may be"
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise _Failed(too_large)
     started = time.monotonic()
     chunks: list[bytes] = []

@@ -96,7 +96,10 @@ def find_feed_link(page: Download) -> str | None:
         kind = (link.get("type") or "").lower().strip()
         href = (link.get("href") or "").strip()
         if "alternate" in rel and kind in FEED_TYPES and href:
-            return str(urljoin(page.url, href))
+            try:
+                return str(urljoin(page.url, href))
+            except ValueError:  # not an address: look on
+                continue
     return None
 
 
@@ -140,8 +143,8 @@ def read_feed(download: Download) -> Feed:
 def _item(entry: Any, media: list[PhotoLink], feed_url: str) -> Item:
     title = str(entry.get("title") or "")
     title = from_html(title) if _is_html(entry.get("title_detail") or {}) else single_line(title)
-    url = str(entry.get("link") or "")
-    if urlsplit(url).scheme.lower() not in ("http", "https"):
+    url = str(entry.get("link") or "").strip().replace(" ", "%20")
+    if not _web(url):
         url = ""
     summary_markup = str(entry.get("summary") or "")
     contents = [str(c.get("value") or "") for c in entry.get("content") or [] if _is_html(c)]
@@ -192,13 +195,18 @@ def _html_photos(markup: str) -> Iterator[PhotoLink]:
         if image.get("width") == "1" or image.get("height") == "1":
             continue  # a tracking pixel
         url = (image.get("src") or "").strip()  # feedparser's sanitiser drops srcset
-        caption = ""
-        for box in image.iterancestors("figure", "div"):
+        yield PhotoLink(url, caption=_figure_caption(image, root))
+
+
+def _figure_caption(image: XmlElement, root: XmlElement) -> str:
+    """The caption of the figure (or WordPress caption box) nearest around `image`."""
+    for box in image.iterancestors():
+        if box is root:
+            return ""
+        if box.tag == "figure" or "wp-caption" in (box.get("class") or "").split():
             found = box.xpath(".//figcaption | .//*[contains(@class, 'wp-caption-text')]")
-            if found:
-                caption = from_html(etree.tostring(found[0], encoding="unicode"))
-                break
-        yield PhotoLink(url, caption=caption)
+            return from_html(etree.tostring(found[0], encoding="unicode")) if found else ""
+    return ""
 
 
 def _media_photos(download: Download) -> list[list[PhotoLink]]:
@@ -245,13 +253,13 @@ def _is_image(content: XmlElement) -> bool:
     url = content.get("url") or ""
     if medium or kind:
         return medium == "image" or kind.startswith("image/")
-    return bool(_IMAGE_SUFFIX.search(urlsplit(url).path))
+    return bool(_IMAGE_SUFFIX.search(url.split("?")[0].split("#")[0]))
 
 
 def _largest(contents: list[XmlElement]) -> XmlElement:
     """The widest size not over MAX_WIDTH; the first if none gives its width; the narrowest
     if all are wider."""
-    sized = [(int(c.get("width") or "0"), c) for c in contents if (c.get("width") or "").isdigit()]
+    sized = [(int(c.get("width")), c) for c in contents if (c.get("width") or "").isdecimal()]
     fitting = [pair for pair in sized if pair[0] <= MAX_WIDTH]
     if fitting:
         return max(fitting, key=lambda pair: pair[0])[1]
@@ -261,7 +269,10 @@ def _largest(contents: list[XmlElement]) -> XmlElement:
 
 
 def _media_link(content: XmlElement, owners: tuple[XmlElement, ...], feed_url: str) -> PhotoLink:
-    url = urljoin(content.base or feed_url, (content.get("url") or "").strip())
+    try:
+        url = urljoin(content.base or feed_url, (content.get("url") or "").strip())
+    except ValueError:  # not an address at all: _web leaves it out
+        url = ""
     caption = next(filter(None, (_media_text(o, "description") for o in owners)), "")
     credit = next(filter(None, (_media_text(o, "credit") for o in owners)), "")
     return PhotoLink(url, caption, credit)
@@ -276,7 +287,15 @@ def _media_text(owner: XmlElement, name: str) -> str:
 
 
 def _web(url: str) -> bool:
-    return urlsplit(url).scheme.lower() in ("http", "https")
+    """An absolute http(s) address that parses, with no white space but plain spaces (a
+    line break, U+2028 included, would break the drafted file's lines)."""
+    if any(character.isspace() and character != " " for character in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[::1/x", a port out of range
+        return False
 
 
 def _distinct(photos: Iterator[PhotoLink]) -> Iterator[PhotoLink]:

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 import yaml
 
 from newsletter.drafting.feed import Item
-from newsletter.reading.sentences import shorten
+from newsletter.reading.sentences import CAPTION_LIMIT, CREDIT_LIMIT, shorten
 
 MAX_STORIES = 10  # "Also in this issue"; the rest are listed in a comment
 TITLE_LIMIT = 300
-CAPTION_LIMIT = 500
-CREDIT_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ def issue_text(draft: Draft, display: str, source: str | None = None) -> str:
         lines[-1] = "stories: []         # the feed had no other new items"
     if draft.left_out and not source:
         lines += ["  # Also new on the site, left out (at most 10 stories); swap any in:"]
-        lines += [f"  #   {_quoted(item.title)} {item.url}" for item in draft.left_out]
+        lines += [f"  #   {_quoted(item.title)} {_one_line(item.url)}" for item in draft.left_out]
     return "\n".join(lines) + "\n"
 
 
@@ -127,7 +125,7 @@ def _photo(photo: DraftPhoto, text: _Texts) -> list[str]:
 
 def _noted(line: str, source: str) -> str:
     """`line`, saying where in the photo file its text was read."""
-    return f"{line}  # from the photo file's {source}: read it" if source else line
+    return f"{line}  # from the photo file's {_one_line(source)}: read it" if source else line
 
 
 def _story(item: Item, photo: DraftPhoto | None, text: _Texts) -> list[str]:
@@ -157,4 +155,6 @@ def _quoted(text: str) -> str:
 
 
 def _one_line(text: str) -> str:
+    """`text` safe in a YAML comment: every kind of line break and space (U+2028 too) one
+    space."""
     return " ".join(text.split())

@@ -17,7 +17,8 @@ from newsletter.errors import ImageProblem
 from newsletter.images.encode import decoded_format
 
 MAX_PHOTO_BYTES = 20_000_000
-_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp", "TIFF": ".tif"}
+_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp", "TIFF": ".tif",
+             "HEIF": ".heic", "AVIF": ".avif"}  # fmt: skip
 
 
 @dataclass
@@ -74,13 +75,19 @@ class PhotoFolder:
             self._places[staged] = final
         return self._places[staged].relative_to(self.folder).as_posix()
 
-    def keep(self) -> list[Path]:
-        """Move every placed photo to its place; return where they are now."""
+    def keep(self, moved: list[Path]) -> None:
+        """Move every placed photo to its place, adding each to `moved` as it goes (so that
+        a failure halfway can take back those already moved)."""
         if self._places:
             self.target.mkdir(parents=True, exist_ok=True)
         for staged, final in self._places.items():
             staged.replace(final)  # the name was free; a photo is never half there
-        return list(self._places.values())
+            moved.append(final)
+
+    def remove_empty_target(self) -> None:
+        """Remove the target folder if a failed draft left it empty."""
+        if self.target.is_dir() and not any(self.target.iterdir()):
+            self.target.rmdir()
 
     def discard(self) -> None:
         """Remove the staging folder and anything still in it."""

@@ -15,7 +15,9 @@ its pixels; the output carries none of it (encode.py writes no metadata at all).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +27,8 @@ from lxml import etree
 
 from newsletter.errors import ImageProblem
 from newsletter.reading.issue_file import SourceIssue
-from newsletter.reading.sentences import shorten
+from newsletter.reading.sentences import CAPTION_LIMIT, CREDIT_LIMIT, shorten
 
-CAPTION_LIMIT = 600
-CREDIT_LIMIT = 200
 _NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -64,19 +64,30 @@ class PhotoText:
     credit: Taken | None
 
 
-def read(path: Path, language: str) -> PhotoText:
-    """The caption and credit written in the photo file at `path`, for an issue in
-    `language`; nothing if the file cannot be opened (the image stage says why). Raise
-    MetadataProblem for text that cannot be used."""
-    from newsletter.images import encode  # Pillow: only for a photo that leaves text to its file
+@dataclass(frozen=True)
+class _FileText:
+    """The texts a photo file holds, as read once (cached by the file's identity)."""
 
+    iptc: dict[tuple[int, int], str]
+    descriptions: list[tuple[str, str]]  # XMP dc:description: (xml:lang, text)
+    creators: list[str]  # XMP dc:creator
+    credit: str  # XMP photoshop:Credit
+
+
+def read(
+    path: Path, language: str, wanted: Sequence[str] = ("caption", "credit")
+) -> PhotoText | None:
+    """The `wanted` texts ("caption", "credit") written in the photo file at `path`, for an
+    issue in `language`; None if the file cannot be opened (the image stage says why). Raise
+    MetadataProblem for a wanted text that cannot be used."""
     try:
-        with encode.open_image(path) as image:
-            iptc = _iptc(image)
-            xmp = _xmp(image)
-    except (ImageProblem, OSError):  # the image stage says what is wrong with the file
-        return PhotoText(None, None)
-    descriptions = _alternatives(xmp, "dc:description")
+        stat = path.stat()
+    except OSError:
+        return None
+    found = _file_text(path, stat.st_mtime_ns, stat.st_size)
+    if found is None:
+        return None
+    descriptions = found.descriptions
     primary = language.split("-")[0].lower()
     in_language = next(
         ((lang, text) for lang, text in descriptions if lang.split("-")[0].lower() == primary),
@@ -84,23 +95,49 @@ def read(path: Path, language: str) -> PhotoText:
     )
     default = next(((lang, t) for lang, t in descriptions if lang == "x-default"), None)
     caption_options = [
-        (in_language[1], f"XMP dc:description ({in_language[0]})") if in_language else None,
-        (iptc.get(_CAPTION, ""), "IPTC Caption-Abstract"),
+        (in_language[1], f"XMP dc:description ({_tag(in_language[0])})") if in_language else None,
+        (found.iptc.get(_CAPTION, ""), "IPTC Caption-Abstract"),
         (default[1], "XMP dc:description") if default else None,
-        (descriptions[0][1], f"XMP dc:description ({descriptions[0][0]})")
+        (descriptions[0][1], f"XMP dc:description ({_tag(descriptions[0][0])})")
         if descriptions
         else None,
     ]
     credit_options = [
-        (iptc.get(_CREDIT, ""), "IPTC Credit"),
-        (_simple(xmp, "photoshop:Credit"), "XMP photoshop:Credit"),
-        (iptc.get(_BY_LINE, ""), "IPTC By-line"),
-        (", ".join(text for _, text in _alternatives(xmp, "dc:creator")), "XMP dc:creator"),
+        (found.iptc.get(_CREDIT, ""), "IPTC Credit"),
+        (found.credit, "XMP photoshop:Credit"),
+        (found.iptc.get(_BY_LINE, ""), "IPTC By-line"),
+        (", ".join(found.creators), "XMP dc:creator"),
     ]
     return PhotoText(
-        _first(caption_options, CAPTION_LIMIT, "caption"),
-        _first(credit_options, CREDIT_LIMIT, "credit"),
+        _first(caption_options, CAPTION_LIMIT, "caption") if "caption" in wanted else None,
+        _first(credit_options, CREDIT_LIMIT, "credit") if "credit" in wanted else None,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _file_text(path: Path, mtime_ns: int, size: int) -> _FileText | None:
+    """Read a photo file's IPTC and XMP once (the issue file's reader asks, then the build
+    takes the texts); None if it cannot be opened."""
+    del mtime_ns, size  # part of the cache key only: a changed file is read anew
+    from newsletter.images import encode  # Pillow: only for a photo that leaves text to its file
+
+    try:
+        with encode.open_image(path) as image:
+            iptc = _iptc(image)
+            xmp = _xmp(image)
+    except (ImageProblem, OSError):
+        return None
+    return _FileText(
+        iptc,
+        _alternatives(xmp, "dc:description"),
+        [text for _, text in _alternatives(xmp, "dc:creator")],
+        _simple(xmp, "photoshop:Credit"),
+    )
+
+
+def _tag(language: str) -> str:
+    """An xml:lang as a message may quote it: letters, digits and hyphens, at most 35."""
+    return re.sub(r"[^A-Za-z0-9-]", "", language)[:35]
 
 
 def _first(options: Sequence[tuple[str, str] | None], limit: int, name: str) -> Taken | None:
@@ -128,8 +165,8 @@ def _iptc(image: Any) -> dict[tuple[int, int], str]:
 
     try:
         info = IptcImagePlugin.getiptcinfo(image)
-    except (OSError, SyntaxError, ValueError):
-        return {}
+    except (OSError, SyntaxError, ValueError, IndexError, KeyError, TypeError, struct.error):
+        return {}  # damaged IPTC: as if there were none
     found: dict[tuple[int, int], str] = {}
     for key, value in (info or {}).items():
         values = value if isinstance(value, list) else [value]
@@ -194,9 +231,11 @@ def file_text_problems(
     (field, message) for each the file cannot give: text it holds unusable, or (message None)
     a caption it lacks. The issue file's reader calls this (reading.issue_file.FileTextCheck)."""
     try:
-        found = read(path, language)
+        found = read(path, language, fields)
     except MetadataProblem as problem:
-        return [(problem.field, str(problem))] if problem.field in fields else []
+        return [(problem.field, str(problem))]
+    if found is None:
+        return []  # the file cannot be opened: the image stage says why, not a caption rule
     if "caption" in fields and found.caption is None:
         return [("caption", None)]
     return []
@@ -210,11 +249,14 @@ def fill_gallery(source: SourceIssue) -> tuple[SourceIssue, list[FromFile]]:
     gallery = list(issue.lead.gallery)
     taken: list[FromFile] = []
     for index, photo in enumerate(gallery):
-        if photo.caption and photo.credit:
+        wanted = [field for field in ("caption", "credit") if not getattr(photo, field)]
+        if not wanted:
             continue
         try:
-            found = read(source.photo_path(index), issue.language)
+            found = read(source.photo_path(index), issue.language, wanted)
         except MetadataProblem:
+            continue  # reported as the issue file was read
+        if found is None:
             continue
         for field, text in (("caption", found.caption), ("credit", found.credit)):
             if not getattr(photo, field) and text is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 SUMMARY_LIMIT = 300  # characters of a story's summary (and of the lead's standfirst)
+CAPTION_LIMIT = 600  # of a caption taken from a feed or a photo file
+CREDIT_LIMIT = 200
 # The end of a sentence: its mark, any closing quote or bracket, a space, and a capital letter,
 # a digit, an opening quote, or a letter of a script without capitals (Persian, Arabic).
 _SENTENCE_END = re.compile(r"[.!?…؟](?:[\"'»”’)\]]*)\s+(?=[\"«“‘(\d]|[^\W\d_])")
