@@ -17,7 +17,7 @@ from newsletter.images.rendition import Rendition
 from newsletter.reading.issue_file import SourceIssue, read_issue
 from newsletter.reading.load import Loc
 from newsletter.reading.model import Issue
-from newsletter.reading.settings import Settings, find_config, load_settings, settings_lines
+from newsletter.reading.settings import Settings, load_settings, settings_file, settings_lines
 from newsletter.rendering import i18n, layout, templates, transforms
 from newsletter.rendering.compile_mjml import compile_mjml
 from newsletter.rendering.context import lay_out, render_mjml, render_text
@@ -147,7 +147,7 @@ def build_issue(
 
 def settings_for(issue_path: Path, config: Path | None) -> tuple[Settings, Path]:
     """Load the settings that apply to `issue_path`; return them and their file."""
-    found = config or find_config(issue_path.parent) or find_config(Path.cwd())
+    found = settings_file(issue_path.parent, config)
     if found is None:
         where = display_path(issue_path.parent)
         message = f"no newsletter.toml in {where} or above it (or pass --config)"

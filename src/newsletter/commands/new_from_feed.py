@@ -24,7 +24,7 @@ from newsletter.drafting.new_items import FoundFeed, load_feed, new_items
 from newsletter.drafting.photos import PhotoFolder
 from newsletter.errors import EnvironmentFailure, InputError, Problem, display_path
 from newsletter.images import photo_metadata
-from newsletter.reading.settings import CONFIG_NAME, find_config, load_settings, settings_lines
+from newsletter.reading.settings import CONFIG_NAME, load_settings, settings_file, settings_lines
 
 MAX_GALLERY = 20  # photos of the lead taken from its item
 
@@ -121,7 +121,7 @@ def _write(paths: dict[str, Path], texts: dict[str, str], photos: PhotoFolder) -
 def _sources(folder: Path, url: str | None, config: Path | None, week: Week) -> list[Source]:
     if url:
         return [Source(url, "--from-feed")]
-    config_path = config or find_config(folder)
+    config_path = settings_file(folder, config)
     feeds = load_settings(config_path).feeds if config_path else {}
     wanted = [language for language in week.languages if language in feeds]
     if not wanted or config_path is None:

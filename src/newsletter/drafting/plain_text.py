@@ -10,11 +10,9 @@ import unicodedata
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsletter.reading.fields import REFUSED_CHARACTERS
 from newsletter.reading.sentences import sentence_ends
 
-# C0 and C1 controls, and the bidirectional embeddings, overrides and isolates the issue file
-# refuses (reading/fields.py); RLM and LRM stay, as right-to-left sites use them.
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BOILERPLATE = re.compile(r"^The post .+ appeared first on .+$", re.S)  # WordPress
 # What a site puts after an excerpt it has cut: "[…]", "Continue reading →", "Read more".
 _TRUNCATION = re.compile(r"\s*(\[(…|\.\.\.)\]|(Continue reading|Read more)[^.!?]{0,40})\s*$")
@@ -23,7 +21,7 @@ _BLOCKS = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquo
 
 def single_line(text: str) -> str:
     """`text` without the characters the issue file refuses, its white space one space."""
-    return " ".join(_REFUSED.sub("", unicodedata.normalize("NFC", text)).split())
+    return " ".join(REFUSED_CHARACTERS.sub("", unicodedata.normalize("NFC", text)).split())
 
 
 def from_html(markup: str) -> str:

@@ -26,6 +26,7 @@ from typing import Any
 from lxml import etree
 
 from newsletter.errors import ImageProblem
+from newsletter.reading.fields import REFUSED_CHARACTERS
 from newsletter.reading.issue_file import SourceIssue
 from newsletter.reading.sentences import CAPTION_LIMIT, CREDIT_LIMIT, shorten
 
@@ -36,7 +37,6 @@ _NS = {
 }
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CAPTION, _BY_LINE, _CREDIT = (2, 120), (2, 80), (2, 110)
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class MetadataProblem(ValueError):
@@ -148,7 +148,7 @@ def _first(options: Sequence[tuple[str, str] | None], limit: int, name: str) -> 
         text = " ".join(raw.split())
         if not text:
             continue
-        if found := _REFUSED.search(text):
+        if found := REFUSED_CHARACTERS.search(text):
             raise MetadataProblem(
                 name,
                 f"the photo's {source} {name} holds the control character "

@@ -53,6 +53,8 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Embeddings, overrides and isolates (the "Trojan Source" characters). The plain direction
 # marks U+200E and U+200F stay allowed: right-to-left editions use them.
 _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Both at once: what text from outside (a feed, a photo file) must not bring in.
+REFUSED_CHARACTERS = re.compile(f"{_INVISIBLE.pattern}|{_BIDI_CONTROL.pattern}")
 _UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _EMAIL = re.compile(
     r"^[^@\s<>\"'(),;:]+"  # local part

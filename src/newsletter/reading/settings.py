@@ -314,6 +314,12 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+def settings_file(folder: Path, config: Path | None = None) -> Path | None:
+    """The settings that apply to the files in `folder`: `config` if given, else the
+    newsletter.toml nearest `folder`, else the working folder's."""
+    return config or find_config(folder) or find_config(Path.cwd())
+
+
 def load_settings(path: Path) -> Settings:
     """Read and validate the settings file; raise InputError with every problem located."""
     display = display_path(path)

@@ -10,7 +10,7 @@ its attribute selector drops nothing else.
 
 from __future__ import annotations
 
-import re
+from newsletter.rendering.transforms.head import append_to_head
 
 META = '<meta name="x-apple-disable-message-reformatting">'
 STYLE = (
@@ -23,7 +23,4 @@ STYLE = (
 
 def calm_data_detectors(html: str) -> str:
     """Add the meta tag and the data-detector rule at the end of <head>."""
-    head_end = re.search(r"</head>", html, re.IGNORECASE)
-    if head_end is None:
-        return html
-    return f"{html[: head_end.start()]}{META}\n{STYLE}\n{html[head_end.start() :]}"
+    return append_to_head(html, f"{META}\n{STYLE}")

@@ -10,7 +10,7 @@ the body's default), and Arial or Georgia when a stack names none.
 
 from __future__ import annotations
 
-import re
+from newsletter.rendering.transforms.head import append_to_head
 
 # Fonts every Windows with Outlook has (Windows 7 and later, Office 2010 and later).
 WINDOWS_FONTS = {
@@ -43,9 +43,6 @@ def add_outlook_style(html: str, body_font: str, heading_font: str) -> str:
         f"{TEXT} {{ font-family: {outlook_stack(body_font)} !important; }}\n"
         f"{HEADINGS} {{ font-family: {outlook_stack(heading_font)} !important; }}\n"
         f"{EXACT} {{ mso-line-height-rule: exactly; }}\n"
-        "</style>\n<![endif]-->\n"
+        "</style>\n<![endif]-->"
     )
-    head_end = re.search(r"</head>", html, re.IGNORECASE)
-    if head_end is None:
-        return html
-    return html[: head_end.start()] + style + html[head_end.start() :]
+    return append_to_head(html, style)

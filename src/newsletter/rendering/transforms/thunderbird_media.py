@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from newsletter.rendering.transforms.head import append_to_head
+
 SCOPE = ".moz-text-html"
 # The queries repeated: the phone layout (MJML writes `only screen and (max-width:479px)`)
 # and dark mode. Those with min-width, MJML repeats for Thunderbird itself.
@@ -35,12 +37,7 @@ def repeat_for_thunderbird(html: str) -> str:
                     for selectors, body in _RULE.findall(rules)
                 )
                 copies.append(f'<style media="{query}">{scoped}</style>')
-    if not copies:
-        return html
-    head_end = html.lower().find("</head>")
-    if head_end < 0:
-        return html
-    return html[:head_end] + "\n".join(copies) + "\n" + html[head_end:]
+    return append_to_head(html, "\n".join(copies)) if copies else html
 
 
 def media_blocks(css: str) -> list[tuple[str, str]]:
