@@ -97,11 +97,11 @@ Content analysis details:   (1.7 points, 5.0 required)
 """
     result = spamassassin.parse_report(report)
     assert result.score == 1.7
-    assert [(h.name, h.points) for h in result.penalties] == [
-        ("HTML_FONT_LOW_CONTRAST", 0.7),
+    assert [(h.name, h.points) for h in result.penalties] == [  # most points first
         ("MIXED_ES", 1.0),
+        ("HTML_FONT_LOW_CONTRAST", 0.7),
     ]
-    assert result.hits[1].description == (
+    assert result.penalties[1].description == (
         "BODY: HTML font color similar or identical to background"
     )
 

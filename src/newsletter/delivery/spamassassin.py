@@ -83,4 +83,6 @@ def parse_report(report: str) -> Verdict:
         elif hits and line.startswith(" " * 20) and line.strip():
             last = hits[-1]  # a description continued on the next line
             hits[-1] = Hit(last.name, last.points, f"{last.description} {line.strip()}")
+    # SpamAssassin lists rules of equal points in no fixed order: sort them, most points first.
+    hits.sort(key=lambda hit: (-hit.points, hit.name))
     return Verdict(float(total.group(1)) if total else 0.0, hits)
